@@ -1,0 +1,86 @@
+// Run files (HDF5): one per training run, appended and flushed after every epoch under
+// HDF5's single-writer/multiple-reader mode, so a killed writer loses at most the epoch it
+// was writing. Layout and an h5py example: docs/run-file.md. Torch-free.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/Types.h"
+
+namespace centroid {
+
+inline constexpr const char* kRunFormatName = "centroid-run";
+inline constexpr int kRunFormatVersion = 1;
+
+// One epoch's scalars, as the charts and tables need them (no embeddings).
+struct EpochSummary {
+  int epoch = 0;
+  double loss = 0;
+  double seconds = 0;
+  Metrics metrics;
+};
+
+class RunWriter {
+ public:
+  // Creates (truncates) `path`, writes the attributes, the view set and the baselines, creates
+  // every dataset, then switches to SWMR writing. weightLayout: names and shapes of the model's
+  // parameters (values ignored). Throws RunFileError naming the file and the fault.
+  RunWriter(const std::string& path, const TrainConfig& config, const ViewSet& view,
+            const std::vector<NamedArray>& weightLayout, const std::vector<BaselineRow>& baselines,
+            const std::string& datasetName);
+  ~RunWriter();  // closes; status stays as last set
+  RunWriter(const RunWriter&) = delete;
+  RunWriter& operator=(const RunWriter&) = delete;
+
+  // Appends one epoch to every series and flushes. Throws RunFileError (e.g. disk full);
+  // epochs appended before stay readable.
+  void append(const EpochFrame& frame);
+  // Overwrites the best-epoch marker and weights, then flushes.
+  void setBest(int epoch, const std::vector<NamedArray>& weights);
+  // Records how the run ended ("running" until then) and the reason; flushes.
+  void setStatus(const std::string& status, const std::string& reason);
+  const std::string& path() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+class RunReader {
+ public:
+  // Opens read-only. follow = true opens in SWMR-read mode so refresh() sees epochs a live
+  // writer appends. Throws RunFileError for a missing, truncated, foreign or newer-format file.
+  explicit RunReader(const std::string& path, bool follow = false);
+  ~RunReader();
+  RunReader(const RunReader&) = delete;
+  RunReader& operator=(const RunReader&) = delete;
+
+  const std::string& path() const;
+  const TrainConfig& config() const;
+  // Provenance attributes: format, format_version, program, torch_version, dataset, created.
+  const std::map<std::string, std::string>& attributes() const;
+  const ViewSet& viewSet() const;
+  std::vector<BaselineRow> baselines() const;
+
+  int epochCount() const;                    // complete epochs stored
+  std::vector<EpochSummary> summaries() const;  // one per stored epoch, in order
+  // The index-th stored epoch (0-based), reading only that epoch's slices. Throws RunFileError.
+  EpochFrame frame(int index) const;
+
+  int bestEpoch() const;                     // 0 until an epoch was marked best
+  std::vector<NamedArray> bestWeights() const;
+  std::string status() const;                // "running", "completed", "early-stopped", "cancelled", "failed"
+  std::string statusReason() const;
+
+  // SWMR readers: re-reads the dataset extents; true when new epochs became visible.
+  bool refresh();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace centroid

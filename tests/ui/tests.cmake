@@ -1,0 +1,1 @@
+# GUI tests (QtTest), run under Xvfb by scripts/test.sh.
