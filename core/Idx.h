@@ -1,6 +1,7 @@
 // IDX file reading and writing (the MNIST container format), raw or gzip-compressed.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -9,8 +10,10 @@ namespace centroid {
 
 // An unsigned-byte IDX array (the only element type MNIST uses).
 struct IdxArray {
-  std::vector<std::uint32_t> dims;
+  std::vector<std::uint32_t> dims;       // dims[0] = items actually read (maxItems may cut it)
   std::vector<std::uint8_t> data;
+  std::size_t fileItems = 0;             // items the file's header declares; lets callers compare
+                                         // two files' counts even after a maxItems read
   std::size_t count() const { return dims.empty() ? 0 : dims[0]; }
 };
 
@@ -18,7 +21,8 @@ struct IdxArray {
 // element type (unsigned byte), the dimensions (non-zero, no overflow, plausible size) and
 // that the file holds exactly what the header claims. Throws DataError whose message starts
 // with the file name, e.g. "t10k-labels-idx1-ubyte: header says 10000 items, file holds 9000".
-// maxItems > 0 reads only the first maxItems items along the first dimension.
+// maxItems > 0 reads only the first maxItems items along the first dimension. The header is
+// always checked; a raw file's total size too (cheap), a gzip file's tail is not read.
 IdxArray readIdx(const std::string& path, std::size_t maxItems = 0);
 
 // Writes an unsigned-byte IDX file; gzip when `gzip` is true. For tests and tools.

@@ -1,0 +1,44 @@
+// What centroid-train prints: the progress line or bar, the closing table, the JSON summary.
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "core/Types.h"
+
+namespace centroid::app {
+
+struct EpochRow {
+  int epoch = 0;
+  double loss = 0;
+  double seconds = 0;
+  Metrics metrics;
+};
+
+class ProgressPrinter {
+ public:
+  // A redrawn bar when `out` is a terminal, plain lines otherwise.
+  ProgressPrinter(std::FILE* out, int maxEpochs);
+  void batch(const BatchProgress& p);
+  void epoch(const EpochRow& row);
+  void message(const std::string& text);
+  void finish();
+
+ private:
+  std::FILE* out_;
+  bool tty_;
+  int maxEpochs_;
+  bool barShown_ = false;
+};
+
+// Epoch rows (the best marked with *) and the baselines' rows, aligned.
+std::string formatTable(const std::vector<EpochRow>& rows, int bestEpoch,
+                        const std::vector<BaselineRow>& baselines);
+
+std::string formatJson(const TrainResult& result, const std::string& runFile,
+                       const std::vector<EpochRow>& rows, const std::vector<BaselineRow>& baselines,
+                       const TrainConfig& config);
+
+}  // namespace centroid::app
