@@ -30,7 +30,10 @@ struct Dataset {
 
 // Resolves the folder: for "mnist"/"fashion-mnist", looks in dataDir, then $CENTROID_DATA_DIR,
 // then the build's default data folder (and, for fashion-mnist, /usr/share/datasets/fashion-mnist).
-// Any other name is a folder. Accepts raw or .gz IDX files. Throws DataError naming the file and fault.
+// dataDir and $CENTROID_DATA_DIR may be a root holding <name>/ or the dataset folder itself; the
+// first folder holding all four files wins. Any other name is a folder. Accepts raw or .gz IDX
+// files (raw preferred when both exist). Throws DataError naming the file and fault.
+// Images must be N x 28 x 28 and labels 0..9, with matching counts in each split.
 // maxTrain/maxTest > 0 read only the first N items of each split (0 = all).
 Dataset loadDataset(const std::string& name, const std::string& dataDir, int maxTrain = 0, int maxTest = 0);
 

@@ -10,10 +10,10 @@ namespace centroid {
 
 // An unsigned-byte IDX array (the only element type MNIST uses).
 struct IdxArray {
-  std::vector<std::uint32_t> dims;       // dims[0] = items actually read (maxItems may cut it)
+  std::vector<std::uint32_t> dims;  // dims[0] = items actually read (maxItems may cut it)
   std::vector<std::uint8_t> data;
-  std::size_t fileItems = 0;             // items the file's header declares; lets callers compare
-                                         // two files' counts even after a maxItems read
+  std::size_t fileItems = 0;  // items the file's header declares; lets callers compare
+                              // two files' counts even after a maxItems read
   std::size_t count() const { return dims.empty() ? 0 : dims[0]; }
 };
 
