@@ -27,10 +27,13 @@ class RunWriter {
  public:
   // Creates (truncates) `path`, writes the attributes, the view set and the baselines, creates
   // every dataset, then switches to SWMR writing. weightLayout: names and shapes of the model's
-  // parameters (values ignored). Throws RunFileError naming the file and the fault.
+  // parameters (values ignored). extraAttributes: more provenance as root text attributes, e.g.
+  // {"torch_version", "2.1.0"} (torch_version is "unknown" unless given here); names the format
+  // itself uses are refused. Throws RunFileError naming the file and the fault.
   RunWriter(const std::string& path, const TrainConfig& config, const ViewSet& view,
             const std::vector<NamedArray>& weightLayout, const std::vector<BaselineRow>& baselines,
-            const std::string& datasetName);
+            const std::string& datasetName,
+            const std::map<std::string, std::string>& extraAttributes = {});
   ~RunWriter();  // closes; status stays as last set
   RunWriter(const RunWriter&) = delete;
   RunWriter& operator=(const RunWriter&) = delete;
@@ -49,10 +52,14 @@ class RunWriter {
   std::unique_ptr<Impl> impl_;
 };
 
+// One thread at a time per reader (viewSet() loads on first use). Readers and a writer may live
+// on different threads: Centroid needs HDF5 built thread-safe, as Debian's libhdf5 is.
 class RunReader {
  public:
   // Opens read-only. follow = true opens in SWMR-read mode so refresh() sees epochs a live
-  // writer appends. Throws RunFileError for a missing, truncated, foreign or newer-format file.
+  // writer appends. Files of a live or killed writer open either way (HDF5 insists on SWMR-read
+  // mode for those; the reader falls back to it). Throws RunFileError for a missing, empty,
+  // truncated, non-HDF5, foreign or newer-format file.
   explicit RunReader(const std::string& path, bool follow = false);
   ~RunReader();
   RunReader(const RunReader&) = delete;
@@ -60,7 +67,8 @@ class RunReader {
 
   const std::string& path() const;
   const TrainConfig& config() const;
-  // Provenance attributes: format, format_version, program, torch_version, dataset, created.
+  // Provenance attributes: format, format_version, program, torch_version, dataset, created,
+  // and any extraAttributes the writer was given (numbers as text; settings are in config()).
   const std::map<std::string, std::string>& attributes() const;
   const ViewSet& viewSet() const;
   std::vector<BaselineRow> baselines() const;
@@ -75,7 +83,8 @@ class RunReader {
   std::string status() const;                // "running", "completed", "early-stopped", "cancelled", "failed"
   std::string statusReason() const;
 
-  // SWMR readers: re-reads the dataset extents; true when new epochs became visible.
+  // SWMR readers: re-reads the dataset extents; true when new epochs became visible. status()
+  // and bestEpoch() read the file on every call and need no refresh.
   bool refresh();
 
  private:

@@ -1,0 +1,403 @@
+// RunReader: opens run files, finished, live or left behind by a killed writer, and reads them by epoch.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <set>
+
+#include "core/RunFileFormat.h"
+
+namespace centroid {
+
+using namespace runfile;
+
+namespace {
+
+struct Series {
+  h5::Dataset step, value;
+};
+
+// Turns HDF5's reason for refusing to open a file into words a user can act on.
+std::string describeOpenFailure(const std::string& cause) {
+  auto has = [&](const char* text) { return cause.find(text) != std::string::npos; };
+  if (has("file signature not found")) return "not an HDF5 file";
+  if (has("truncated file")) {
+    unsigned long long eof = 0, base = 0, stored = 0;
+    if (std::sscanf(cause.c_str(), "truncated file: eof = %llu, sblock->base_addr = %llu, stored_eof = %llu",
+                    &eof, &base, &stored) == 3) {
+      return "the file is truncated (" + std::to_string(eof) + " of " + std::to_string(stored) +
+             " bytes); was it copied before its writer finished, or did the disk fill up?";
+    }
+    return "the file is truncated (" + cause + ")";
+  }
+  if (has("already open for write")) {
+    // Marked as being written, but not in SWMR mode: Centroid's writer switches to SWMR as soon
+    // as the file is laid out, and holds a lock until then. So it died while creating the file.
+    return "its writer stopped while creating the file, before any epoch was stored";
+  }
+  if (has("unable to lock file") || has("Resource temporarily unavailable")) {
+    return "locked by another program (a writer still setting the file up?); try again shortly";
+  }
+  if (has("Permission denied")) return "permission denied";
+  return "cannot be opened as HDF5 (" + cause + ")";
+}
+
+}  // namespace
+
+struct RunReader::Impl {
+  std::string path;
+  h5::File file;  // first member, so it closes after every dataset below
+  bool swmr = false;  // opened with H5F_ACC_SWMR_READ: refresh() must re-read metadata
+  TrainConfig config;
+  std::map<std::string, std::string> attributes;
+  std::optional<ViewSet> view;  // read on first use: 70,000 thumbnails are 55 MB
+  std::vector<Series> scalars;  // kScalarSeries order
+  Series embedding, centroids, assignments;
+  h5::Dataset bestEpoch, status, reason;
+  int epochs = 0;
+
+  void open(bool follow);
+  void checkFormat(hid_t root);
+  void openObjects(hid_t root);
+  int countEpochs() const;
+  std::vector<const Series*> allSeries() const {
+    std::vector<const Series*> all{&embedding, &centroids, &assignments};
+    for (auto& s : scalars) all.push_back(&s);
+    return all;
+  }
+  RunFileError error(const std::string& what) const { return RunFileError(path + ": " + what); }
+};
+
+void RunReader::Impl::open(bool follow) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  auto kind = fs::status(path, ec).type();
+  if (kind == fs::file_type::not_found) throw error("no such file");
+  if (kind == fs::file_type::directory) throw error("is a folder, not a run file");
+  if (kind == fs::file_type::regular && fs::file_size(path, ec) == 0) {
+    throw error("the file is empty (0 bytes): not a run file, or its writer stopped before writing anything");
+  }
+
+  // A file whose writer is alive, or was killed, is still marked as open for SWMR writing and
+  // only opens in SWMR-read mode; a writer in this same process only shares its file with a
+  // plain read-only open. So try the mode asked for, then the other one.
+  auto attempt = [&](bool swmrRead, std::string& cause) {
+    h5::PropList fapl = h5::fileAccess(H5F_LIBVER_EARLIEST);
+    // The sieve buffer would keep serving stale status and best-epoch values to a follower.
+    if (swmrRead) h5::check(H5Pset_sieve_buf_size(fapl.get(), 0), "disabling the sieve buffer");
+    // SWMR-read retries metadata whose checksum fails (a torn read of a block being rewritten),
+    // sleeping 1 ns, 2 ns, 4 ns, ... HDF5's default of 100 attempts sleeps for ages on a file
+    // that is simply damaged; 26 attempts give a writer about 67 ms to finish a block.
+    if (swmrRead) h5::check(H5Pset_metadata_read_attempts(fapl.get(), 26), "setting read attempts");
+    hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY | (swmrRead ? H5F_ACC_SWMR_READ : 0u), fapl.get());
+    if (f < 0) cause = h5::errorCause();
+    return f;
+  };
+  std::string firstCause, secondCause;
+  hid_t f = attempt(follow, firstCause);
+  swmr = follow;
+  if (f < 0) {
+    f = attempt(!follow, secondCause);
+    swmr = !follow;
+  }
+  // The plain read-only attempt's reason tells most ("truncated", "already open for write");
+  // SWMR-read mostly just says the file is not being written.
+  if (f < 0) throw error(describeOpenFailure(follow ? secondCause : firstCause));
+  file = h5::File(f);
+
+  h5::Group root;
+  try {
+    root = h5::Group(h5::check(H5Gopen2(file.get(), "/", H5P_DEFAULT), "opening the root group"));
+    checkFormat(root.get());
+  } catch (const RunFileError& e) {
+    std::string text = e.what();
+    if (text.rfind(path + ": ", 0) == 0) throw;  // a verdict of checkFormat's own
+    // HDF5 could open the file but not read its root: typically a live or killed writer's file
+    // that was copied or cut short (such files skip HDF5's own length check).
+    throw error("damaged file, perhaps cut short: " + text);
+  }
+  try {
+    openObjects(root.get());
+  } catch (const RunFileError& e) {
+    throw error(std::string("damaged run file: ") + e.what());
+  }
+}
+
+void RunReader::Impl::checkFormat(hid_t root) {
+  if (!h5::hasAttribute(root, "format")) throw error("not a Centroid run file (no 'format' attribute)");
+  if (h5::attributeClass(root, "format") != H5T_STRING) {
+    throw error("not a Centroid run file ('format' attribute is not text)");
+  }
+  std::string format = h5::readStringAttribute(root, "format");
+  if (format != kRunFormatName) throw error("not a Centroid run file (format is '" + format + "')");
+  if (!h5::hasAttribute(root, "format_version") ||
+      h5::attributeClass(root, "format_version") != H5T_INTEGER) {
+    throw error("damaged run file (no integer 'format_version' attribute)");
+  }
+  long long version = h5::readIntAttribute(root, "format_version");
+  if (version > kRunFormatVersion) {
+    throw error("written by a newer Centroid (format " + std::to_string(version) + ", this reads " +
+                std::to_string(kRunFormatVersion) + ")");
+  }
+  if (version < 1) throw error("damaged run file (format_version " + std::to_string(version) + ")");
+}
+
+void RunReader::Impl::openObjects(hid_t root) {
+  config = configFromJson(h5::readStringAttribute(root, "config_json"));
+  std::set<std::string> settings;
+  for (const auto& name : configAttributeNames()) settings.insert(name);
+  settings.insert("config_json");
+  for (const auto& name : h5::attributeNames(root)) {
+    if (settings.count(name)) continue;
+    switch (h5::attributeClass(root, name)) {
+      case H5T_STRING: attributes[name] = h5::readStringAttribute(root, name); break;
+      case H5T_INTEGER: attributes[name] = std::to_string(h5::readIntAttribute(root, name)); break;
+      case H5T_FLOAT: {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.17g", h5::readFloatAttribute(root, name));
+        attributes[name] = text;
+        break;
+      }
+      default: break;  // nothing the format writes
+    }
+  }
+
+  auto openDataset = [&](const std::string& name) {
+    hid_t d = H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT);
+    if (d < 0) h5::fail("cannot open " + name);
+    return h5::Dataset(d);
+  };
+  auto openSeries = [&](const std::string& name) {
+    return Series{openDataset("/series/" + name + "/step"), openDataset("/series/" + name + "/value")};
+  };
+  for (const char* name : kScalarSeries) scalars.push_back(openSeries(name));
+  embedding = openSeries("embedding");
+  centroids = openSeries("centroids");
+  assignments = openSeries("assignments");
+  bestEpoch = openDataset("/best/epoch");
+  status = openDataset("/status/status");
+  reason = openDataset("/status/reason");
+
+  auto e = h5::dims(embedding.value.get()), c = h5::dims(centroids.value.get()),
+       a = h5::dims(assignments.value.get());
+  if (e.size() != 3 || c.size() != 3 || a.size() != 2 || e[1] != a[1] || e[2] != c[2]) {
+    throw RunFileError("/series: embedding, centroids and assignments disagree in shape");
+  }
+  epochs = countEpochs();
+}
+
+int RunReader::Impl::countEpochs() const {
+  // The writer extends the steps last, after the values reached the disk, so the shortest
+  // dataset counts the complete epochs.
+  hsize_t n = h5::rows(embedding.step.get());
+  for (const Series* s : allSeries()) {
+    n = std::min({n, h5::rows(s->step.get()), h5::rows(s->value.get())});
+  }
+  return static_cast<int>(n);
+}
+
+RunReader::RunReader(const std::string& path, bool follow) : impl_(std::make_unique<Impl>()) {
+  h5::QuietErrors quiet;
+  impl_->path = path;
+  try {
+    impl_->open(follow);
+  } catch (const RunFileError& e) {
+    std::string text = e.what();
+    // Messages built by Impl::error already start with the path.
+    throw RunFileError(text.rfind(path + ": ", 0) == 0 ? text : path + ": " + text);
+  }
+}
+
+RunReader::~RunReader() {
+  h5::QuietErrors quiet;
+  impl_.reset();
+}
+
+namespace {
+
+// Runs a read, naming the file in any failure.
+template <class F>
+auto guarded(const std::string& path, const char* what, F read) {
+  h5::QuietErrors quiet;
+  try {
+    return read();
+  } catch (const RunFileError& e) {
+    throw RunFileError(path + ": reading " + what + " failed: " + e.what());
+  }
+}
+
+}  // namespace
+
+const std::string& RunReader::path() const { return impl_->path; }
+const TrainConfig& RunReader::config() const { return impl_->config; }
+const std::map<std::string, std::string>& RunReader::attributes() const { return impl_->attributes; }
+
+const ViewSet& RunReader::viewSet() const {
+  if (impl_->view) return *impl_->view;
+  impl_->view = guarded(impl_->path, "the view set", [&] {
+    hid_t f = impl_->file.get();
+    auto open = [&](const char* name) {
+      hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+      if (d < 0) h5::fail(std::string("cannot open ") + name);
+      return h5::Dataset(d);
+    };
+    ViewSet v;
+    h5::Dataset labels = open("/view/labels"), indices = open("/view/indices"),
+                split = open("/view/split"), images = open("/view/images");
+    hsize_t n = h5::rows(labels.get());
+    if (h5::rows(indices.get()) != n || h5::rows(split.get()) != n) {
+      throw RunFileError("/view: labels, indices and split differ in length");
+    }
+    v.labels.resize(n);
+    v.indices.resize(n);
+    v.split.resize(n);
+    h5::readAll(labels.get(), H5T_NATIVE_UINT8, v.labels.data());
+    h5::readAll(indices.get(), H5T_NATIVE_INT32, v.indices.data());
+    h5::readAll(split.get(), H5T_NATIVE_UINT8, v.split.data());
+    auto d = h5::dims(images.get());
+    if (d.size() != 3 || (d[0] != 0 && d[0] != n)) throw RunFileError("/view/images: unexpected shape");
+    v.height = static_cast<int>(d[1]);
+    v.width = static_cast<int>(d[2]);
+    v.images.resize(d[0] * d[1] * d[2]);
+    if (!v.images.empty()) h5::readAll(images.get(), H5T_NATIVE_UINT8, v.images.data());
+    v.classNames = h5::readStrings(open("/view/class_names").get());
+    return v;
+  });
+  return *impl_->view;
+}
+
+std::vector<BaselineRow> RunReader::baselines() const {
+  return guarded(impl_->path, "the baselines", [&] {
+    hid_t f = impl_->file.get();
+    h5::Dataset names(h5::check(H5Dopen2(f, "/baselines/names", H5P_DEFAULT), "opening /baselines/names"));
+    h5::Dataset metrics(h5::check(H5Dopen2(f, "/baselines/metrics", H5P_DEFAULT), "opening /baselines/metrics"));
+    auto labels = h5::readStrings(names.get());
+    auto d = h5::dims(metrics.get());
+    if (d.size() != 2 || d[0] != labels.size() || d[1] != kBaselineColumns.size()) {
+      throw RunFileError("/baselines/metrics: unexpected shape");
+    }
+    std::vector<double> table(d[0] * d[1]);
+    if (!table.empty()) h5::readAll(metrics.get(), H5T_NATIVE_DOUBLE, table.data());
+    std::vector<BaselineRow> rows;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      rows.push_back({labels[i], metricsFromRow(table.data() + i * d[1])});
+    }
+    return rows;
+  });
+}
+
+int RunReader::epochCount() const { return impl_->epochs; }
+
+std::vector<EpochSummary> RunReader::summaries() const {
+  return guarded(impl_->path, "the epoch summaries", [&] {
+    auto n = static_cast<hsize_t>(impl_->epochs);
+    std::vector<std::int32_t> steps(n);
+    h5::readRows(impl_->scalars[0].step.get(), 0, n, H5T_NATIVE_INT32, steps.data());
+    std::vector<std::vector<double>> columns(kScalarCount, std::vector<double>(n));
+    for (int i = 0; i < kScalarCount; ++i) {
+      h5::readRows(impl_->scalars[i].value.get(), 0, n, H5T_NATIVE_DOUBLE, columns[i].data());
+    }
+    std::vector<EpochSummary> out(n);
+    for (hsize_t e = 0; e < n; ++e) {
+      out[e].epoch = steps[e];
+      std::array<double, kScalarCount> values{};
+      for (int i = 0; i < kScalarCount; ++i) values[i] = columns[i][e];
+      setScalars(out[e], values);
+    }
+    return out;
+  });
+}
+
+EpochFrame RunReader::frame(int index) const {
+  if (index < 0 || index >= impl_->epochs) {
+    throw RunFileError(impl_->path + ": no epoch at index " + std::to_string(index) + " (" +
+                       std::to_string(impl_->epochs) + " stored)");
+  }
+  return guarded(impl_->path, "an epoch", [&] {
+    Impl& m = *impl_;
+    auto row = static_cast<hsize_t>(index);
+    auto e = h5::dims(m.embedding.value.get()), c = h5::dims(m.centroids.value.get());
+    EpochFrame f;
+    h5::readRows(m.embedding.step.get(), row, 1, H5T_NATIVE_INT32, &f.epoch);
+    std::array<double, kScalarCount> values{};
+    for (int i = 0; i < kScalarCount; ++i) {
+      h5::readRows(m.scalars[i].value.get(), row, 1, H5T_NATIVE_DOUBLE, &values[i]);
+    }
+    EpochSummary s;
+    setScalars(s, values);
+    f.loss = s.loss;
+    f.seconds = s.seconds;
+    f.metrics = s.metrics;
+    f.dim = static_cast<int>(e[2]);
+    f.clusters = static_cast<int>(c[1]);
+    f.embedding.resize(e[1] * e[2]);
+    f.centroids.resize(c[1] * c[2]);
+    f.assignments.resize(e[1]);
+    h5::readRows(m.embedding.value.get(), row, 1, H5T_NATIVE_FLOAT, f.embedding.data());
+    h5::readRows(m.centroids.value.get(), row, 1, H5T_NATIVE_FLOAT, f.centroids.data());
+    h5::readRows(m.assignments.value.get(), row, 1, H5T_NATIVE_INT32, f.assignments.data());
+    return f;
+  });
+}
+
+int RunReader::bestEpoch() const {
+  return guarded(impl_->path, "the best epoch", [&] {
+    std::int32_t e = 0;
+    h5::readAll(impl_->bestEpoch.get(), H5T_NATIVE_INT32, &e);
+    return static_cast<int>(e);
+  });
+}
+
+std::vector<NamedArray> RunReader::bestWeights() const {
+  return guarded(impl_->path, "the best weights", [&] {
+    h5::Group g(h5::check(H5Gopen2(impl_->file.get(), "/best/weights", H5P_DEFAULT), "opening /best/weights"));
+    std::vector<std::string> names;
+    auto collect = [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
+      static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+      return 0;
+    };
+    hsize_t at = 0;  // creation order: the order of the model's parameters
+    h5::check(H5Literate(g.get(), H5_INDEX_CRT_ORDER, H5_ITER_INC, &at, collect, &names), "listing /best/weights");
+    std::vector<NamedArray> out;
+    for (const auto& name : names) {
+      h5::Dataset d(H5Dopen2(g.get(), name.c_str(), H5P_DEFAULT));
+      if (!d) h5::fail("cannot open /best/weights/" + name);
+      NamedArray a;
+      a.name = name;
+      std::size_t count = 1;
+      for (hsize_t n : h5::dims(d.get())) {
+        a.shape.push_back(static_cast<std::int64_t>(n));
+        count *= n;
+      }
+      a.values.resize(count);
+      if (count > 0) h5::readAll(d.get(), H5T_NATIVE_FLOAT, a.values.data());
+      out.push_back(std::move(a));
+    }
+    return out;
+  });
+}
+
+std::string RunReader::status() const {
+  return guarded(impl_->path, "the status", [&] { return h5::readStrings(impl_->status.get()).at(0); });
+}
+
+std::string RunReader::statusReason() const {
+  return guarded(impl_->path, "the status reason", [&] { return h5::readStrings(impl_->reason.get()).at(0); });
+}
+
+bool RunReader::refresh() {
+  return guarded(impl_->path, "new epochs", [&] {
+    Impl& m = *impl_;
+    if (m.swmr) {
+      for (const Series* s : m.allSeries()) {
+        h5::check(H5Drefresh(s->step.get()), "refreshing a step dataset");
+        h5::check(H5Drefresh(s->value.get()), "refreshing a value dataset");
+      }
+    }
+    int before = m.epochs;
+    m.epochs = m.countEpochs();
+    return m.epochs > before;
+  });
+}
+
+}  // namespace centroid

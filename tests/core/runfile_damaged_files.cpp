@@ -1,0 +1,123 @@
+// Run files that are not, or no longer, readable runs: each must fail with a RunFileError whose
+// message names the file and says what is wrong, never crash or hang.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "core/Hdf5.h"
+#include "core/RunFile.h"
+#include "core/runfile_support.h"
+
+namespace centroid {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace centroid::testing;
+
+TEST(RunFile, TruncatedFile) {
+  const std::string good = tmpPath("-good.h5"), cut = tmpPath();
+  writeRun(good, 2000, 2);
+  fs::copy_file(good, cut);
+  fs::resize_file(cut, fs::file_size(good) / 2);
+  expectOpenFails(cut, "the file is truncated (");
+  expectOpenFails(cut, "the file is truncated (", /*follow=*/true);
+}
+
+TEST(RunFile, CutShortCopyOfAKilledWritersFile) {
+  // Such a file is still marked as being written, so HDF5 skips its length check and meets the
+  // missing bytes only while reading: every read must fail cleanly, and quickly.
+  const std::string path = tmpPath("-source.h5"), cut = tmpPath();
+  {
+    Child child(path, 2000, 0, 0);
+    child.waitFor(3);
+    child.kill();
+  }
+  auto start = std::chrono::steady_clock::now();
+  for (int percent : {2, 30, 60, 95}) {
+    SCOPED_TRACE(std::to_string(percent) + "%");
+    fs::remove(cut);
+    fs::copy_file(path, cut);
+    fs::resize_file(cut, fs::file_size(path) * percent / 100);
+    try {
+      RunReader r(cut);
+      r.viewSet();
+      r.summaries();
+      for (int i = 0; i < r.epochCount(); ++i) r.frame(i);
+      r.bestWeights();
+    } catch (const RunFileError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(cut + ": ", 0), 0u) << e.what();
+    }
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+}
+
+TEST(RunFile, WriterKilledWhileCreating) {
+  // Before SWMR starts the file is marked as open for plain writing; a writer that dies then
+  // leaves it so. Simulated by a child that creates an HDF5 file and exits without closing it.
+  const std::string path = tmpPath();
+  pid_t pid = fork();
+  if (pid == 0) {
+    h5::QuietErrors quiet;
+    h5::PropList fapl = h5::fileAccess(H5F_LIBVER_LATEST);
+    hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+    h5::writeAttribute(f, "format", "centroid-run");
+    H5Fflush(f, H5F_SCOPE_GLOBAL);
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  expectOpenFails(path, "its writer stopped while creating the file, before any epoch was stored");
+  expectOpenFails(path, "its writer stopped while creating the file", /*follow=*/true);
+}
+
+TEST(RunFile, ForeignHdf5File) {
+  const std::string path = tmpPath();
+  {
+    h5::QuietErrors quiet;
+    h5::File f(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+    ASSERT_TRUE(f);
+    double data[4] = {1, 2, 3, 4};
+    h5::createDataset(f.get(), "temperatures", H5T_IEEE_F64LE, {4}, H5T_NATIVE_DOUBLE, data);
+  }
+  expectOpenFails(path, "not a Centroid run file (no 'format' attribute)");
+  expectOpenFails(path, "not a Centroid run file (no 'format' attribute)", /*follow=*/true);
+}
+
+TEST(RunFile, NewerFormatVersion) {
+  const std::string path = tmpPath();
+  writeRun(path, 10, 1);
+  {
+    h5::QuietErrors quiet;
+    h5::File f(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
+    ASSERT_TRUE(f);
+    h5::Attribute a(H5Aopen_by_name(f.get(), "/", "format_version", H5P_DEFAULT, H5P_DEFAULT));
+    std::int32_t two = 2;
+    ASSERT_GE(H5Awrite(a.get(), H5T_NATIVE_INT32, &two), 0);
+  }
+  expectOpenFails(path, "written by a newer Centroid (format 2, this reads 1)");
+}
+
+TEST(RunFile, EmptyFile) {
+  const std::string path = tmpPath();
+  std::ofstream(path).close();
+  expectOpenFails(path, "the file is empty");
+}
+
+TEST(RunFile, NotAnHdf5File) {
+  const std::string path = tmpPath();
+  std::ofstream(path) << "epoch,loss\n1,0.5\n" << std::string(4096, '#');
+  expectOpenFails(path, "not an HDF5 file");
+}
+
+TEST(RunFile, MissingFile) {
+  expectOpenFails(tmpPath(), "no such file");
+  expectOpenFails(CENTROID_TEST_TMP, "is a folder");
+}
+
+}  // namespace
+}  // namespace centroid
