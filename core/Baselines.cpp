@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <ATen/Parallel.h>
+
 #include "core/Metrics.h"
 
 namespace centroid {
@@ -22,9 +24,20 @@ constexpr std::int64_t kDistanceBlockElements = std::int64_t{1} << 22;
 constexpr double kRelativeTolerance = 1e-4;
 
 torch::Tensor asCpuFloatMatrix(const torch::Tensor& x, const char* what) {
-  if (!x.defined() || x.dim() != 2)
-    throw std::invalid_argument(std::string(what) + ": expected an N x D tensor");
+  if (!x.defined() || x.dim() != 2 || x.size(0) < 1 || x.size(1) < 1)
+    throw std::invalid_argument(std::string(what) + ": expected a non-empty N x D tensor");
   return x.to(torch::kCPU, torch::kFloat32).contiguous();
+}
+
+// cSq - 2 x ct, split over row blocks on the intra-op threads: the reference BLAS libtorch
+// links here is single-threaded, and each row's result does not depend on the split.
+torch::Tensor rowParallelAddmm(const torch::Tensor& cSq, const torch::Tensor& x, const torch::Tensor& ct) {
+  torch::Tensor out = torch::empty({x.size(0), ct.size(1)}, torch::kFloat32);
+  at::parallel_for(0, x.size(0), /*grain_size=*/1024, [&](std::int64_t b, std::int64_t e) {
+    torch::Tensor part = out.slice(0, b, e);
+    torch::addmm_out(part, cSq, x.slice(0, b, e), ct, /*beta=*/1, /*alpha=*/-2);
+  });
+  return out;
 }
 
 struct Nearest {
@@ -33,29 +46,31 @@ struct Nearest {
 };
 
 // Squared distances as ||x||^2 + ||c||^2 - 2 x c^T: one matmul instead of an N x k x D
-// difference tensor. Rounding can push a true 0 slightly negative, hence the clamp.
+// difference tensor. ||x||^2 is the same for every centroid, so it is added only to the
+// minimum; rounding can push a true 0 slightly negative, hence the clamp. Few, small
+// element-wise passes matter: each is a parallel region, costly when the cores are contended.
 Nearest nearest(const torch::Tensor& x, const torch::Tensor& xSq, const torch::Tensor& c) {
   const std::int64_t n = x.size(0);
   const std::int64_t k = c.size(0);
   const std::int64_t block = std::max<std::int64_t>(1, kDistanceBlockElements / std::max<std::int64_t>(k, 1));
-  const torch::Tensor cSq = c.pow(2).sum(1).unsqueeze(0);
-  const torch::Tensor ct = c.t();
-  Nearest r{torch::empty({n}, torch::kInt64), torch::empty({n}, torch::kFloat32)};
+  const torch::Tensor cSq = c.pow(2).sum(1);
+  const torch::Tensor ct = c.t().contiguous();
+  std::vector<torch::Tensor> index, distSq;
   for (std::int64_t s = 0; s < n; s += block) {
     const std::int64_t e = std::min(n, s + block);
-    torch::Tensor d = torch::addmm(xSq.slice(0, s, e).unsqueeze(1) + cSq, x.slice(0, s, e), ct,
-                                   /*beta=*/1, /*alpha=*/-2);
-    d.clamp_min_(0);
-    auto [mn, idx] = d.min(1);
-    r.distSq.slice(0, s, e).copy_(mn);
-    r.index.slice(0, s, e).copy_(idx);
+    auto [mn, idx] = rowParallelAddmm(cSq, x.slice(0, s, e), ct).min(1);
+    index.push_back(idx);
+    distSq.push_back(mn.add_(xSq.slice(0, s, e)).clamp_min_(0));
   }
-  return r;
+  if (index.size() == 1) return {index[0], distSq[0]};
+  return {torch::cat(index), torch::cat(distSq)};
 }
 
-// Squared distances from every row of x to each row of c, c.size(0) x N (c is small here).
+// Squared distances from every row of x to each row of c, N x c.size(0) (c is small here).
+// x @ c^T with a contiguous c^T is the fast layout for the reference BLAS libtorch links here;
+// c @ x^T is several times slower.
 torch::Tensor distancesTo(const torch::Tensor& x, const torch::Tensor& xSq, const torch::Tensor& c) {
-  torch::Tensor d = torch::addmm(c.pow(2).sum(1).unsqueeze(1) + xSq.unsqueeze(0), c, x.t(),
+  torch::Tensor d = torch::addmm(xSq.unsqueeze(1) + c.pow(2).sum(1).unsqueeze(0), x, c.t().contiguous(),
                                  /*beta=*/1, /*alpha=*/-2);
   return d.clamp_min_(0);
 }
@@ -68,18 +83,18 @@ torch::Tensor kmeansPlusPlus(const torch::Tensor& x, const torch::Tensor& xSq, i
   torch::Tensor centres = torch::empty({k, x.size(1)}, torch::kFloat32);
   const std::int64_t first = torch::randint(n, {1}, gen, torch::kInt64).item<std::int64_t>();
   centres[0].copy_(x[first]);
-  torch::Tensor closest = distancesTo(x, xSq, x.slice(0, first, first + 1))[0].to(torch::kFloat64);
+  torch::Tensor closest = distancesTo(x, xSq, x.slice(0, first, first + 1)).select(1, 0).to(torch::kFloat64);
   double potential = closest.sum().item<double>();
   for (int j = 1; j < k; ++j) {
     // D^2 sampling by inverse CDF, in double so the tail of 20k small weights is not lost.
     const torch::Tensor draws = torch::rand({trials}, gen, torch::kFloat64) * potential;
     torch::Tensor ids = torch::searchsorted(closest.cumsum(0), draws).clamp_max_(n - 1);
     const torch::Tensor candDist =
-        torch::minimum(distancesTo(x, xSq, x.index_select(0, ids)).to(torch::kFloat64), closest.unsqueeze(0));
-    const torch::Tensor pots = candDist.sum(1);
+        torch::minimum(distancesTo(x, xSq, x.index_select(0, ids)).to(torch::kFloat64), closest.unsqueeze(1));
+    const torch::Tensor pots = candDist.sum(0);
     const std::int64_t best = pots.argmin().item<std::int64_t>();
     centres[j].copy_(x[ids[best].item<std::int64_t>()]);
-    closest = candDist[best].contiguous();
+    closest = candDist.select(1, best).contiguous();
     potential = pots[best].item<double>();
   }
   return centres;
@@ -120,6 +135,24 @@ KMeansResult lloyd(const torch::Tensor& x, const torch::Tensor& xSq, torch::Tens
   return {centres, near.index, inertia};
 }
 
+// x^T x as a sum over a fixed number of row blocks, computed in parallel (the BLAS is
+// single-threaded). The block count is fixed, not the thread count, so the rounding and thus
+// the result are the same on every machine.
+torch::Tensor scatterMatrix(const torch::Tensor& x) {
+  constexpr std::int64_t kBlocks = 8;
+  const std::int64_t n = x.size(0);
+  std::vector<torch::Tensor> partial(kBlocks);
+  at::parallel_for(0, kBlocks, /*grain_size=*/1, [&](std::int64_t b, std::int64_t e) {
+    for (std::int64_t i = b; i < e; ++i) {
+      const torch::Tensor rows = x.slice(0, n * i / kBlocks, n * (i + 1) / kBlocks);
+      partial[i] = torch::mm(rows.t(), rows);
+    }
+  });
+  torch::Tensor sum = partial[0];
+  for (std::int64_t i = 1; i < kBlocks; ++i) sum = sum + partial[i];
+  return sum;
+}
+
 std::vector<std::int32_t> toInt32(const torch::Tensor& t) {
   const torch::Tensor c = t.to(torch::kInt32).contiguous();
   const std::int32_t* p = c.data_ptr<std::int32_t>();
@@ -139,7 +172,10 @@ KMeansResult kmeans(const torch::Tensor& input, int k, std::uint64_t seed, int r
   if (maxIter < 1) throw std::invalid_argument("kmeans: maxIter must be at least 1, got " + std::to_string(maxIter));
 
   const torch::Tensor xSq = x.pow(2).sum(1);
-  const double tolerance = kRelativeTolerance * x.var(0, /*unbiased=*/false).mean().item<double>();
+  // Mean per-feature variance = (mean ||x||^2 - ||mean x||^2) / D, without a strided var(0).
+  const double meanSq = xSq.sum(torch::kFloat64).item<double>() / static_cast<double>(n);
+  const double centreSq = x.mean(0).pow(2).sum(torch::kFloat64).item<double>();
+  const double tolerance = kRelativeTolerance * std::max(meanSq - centreSq, 0.0) / static_cast<double>(x.size(1));
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
   KMeansResult best;
   best.inertia = std::numeric_limits<double>::infinity();
@@ -160,8 +196,7 @@ torch::Tensor pcaProject(const torch::Tensor& input, int components) {
   const torch::Tensor centred = x - x.mean(0, /*keepdim=*/true);
   // The D x D covariance (784 x 784 for MNIST) is far smaller than an N x D SVD, and its
   // symmetric eigendecomposition is exact; double keeps the small trailing eigenvalues honest.
-  const torch::Tensor cov =
-      torch::mm(centred.t(), centred).to(torch::kFloat64) / std::max<std::int64_t>(x.size(0) - 1, 1);
+  const torch::Tensor cov = scatterMatrix(centred).to(torch::kFloat64) / std::max<std::int64_t>(x.size(0) - 1, 1);
   auto [values, vectors] = torch::linalg::eigh(cov, "L");  // ascending eigenvalues
   torch::Tensor axes = vectors.slice(1, d - components, d).flip({1});  // D x components, largest first
   const torch::Tensor pivot = axes.abs().argmax(0);

@@ -18,10 +18,12 @@ struct KMeansResult {
 };
 
 // k-means++ (greedy, several candidates per step, as scikit-learn does) then Lloyd iterations
-// until assignments stop changing or maxIter; the run with the lowest inertia over `restarts`
-// wins. x is N x D (any float dtype, any device; work happens in float32 on CPU). Deterministic
-// for a given seed: draws come from a local generator, the global torch seed is untouched.
-// Throws std::invalid_argument for k < 1, k > N, restarts < 1, maxIter < 1 or a non-2-D x.
+// until assignments stop changing, the centroids move less than scikit-learn's tol (1e-4 of the
+// mean feature variance) or maxIter; the run with the lowest inertia over `restarts` wins.
+// x is N x D (any float dtype, any device; work and results are float32 on the CPU).
+// Deterministic for a given seed and thread count: draws come from a local generator, the
+// global torch seed is untouched. Throws std::invalid_argument for k < 1, k > N,
+// restarts < 1, maxIter < 1 or an x that is not a non-empty 2-D tensor.
 KMeansResult kmeans(const torch::Tensor& x, int k, std::uint64_t seed, int restarts = 4,
                     int maxIter = 100);
 
