@@ -1,0 +1,375 @@
+// Main window: layout, the training thread, and the run lifecycle (start, per-epoch updates,
+// stop, errors). Menus and toolbar live in MainWindowActions.cpp.
+#include "ui/window/MainWindow.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QGuiApplication>
+#include <QLabel>
+#include <QOffscreenSurface>
+#include <QOpenGLContext>
+#include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
+#include <QSettings>
+#include <QStatusBar>
+#include <QVBoxLayout>
+
+#include "core/RunFile.h"
+#include "core/TrainingSession.h"
+#include "ui/window/ControlsPanel.h"
+#include "ui/window/MainWindowWidgets.h"
+#include "ui/window/MetricsCharts.h"
+#include "ui/window/PurityPanel.h"
+#include "ui/window/TrainWorker.h"
+
+namespace centroid::ui {
+
+bool MainWindow::openGlAvailable() {
+  // Qt 6.4's QOpenGLWidget crashes on these platforms even when a context can be created.
+  const QString platform = QGuiApplication::platformName();
+  if (platform == "offscreen" || platform == "minimal" || platform == "minimalegl") return false;
+  if (qEnvironmentVariableIsSet("CENTROID_NO_3D")) return false;
+  QOpenGLContext context;
+  context.setFormat(QSurfaceFormat::defaultFormat());
+  if (!context.create()) return false;
+  QOffscreenSurface surface;
+  surface.setFormat(context.format());
+  surface.create();
+  const bool ok = surface.isValid() && context.makeCurrent(&surface);
+  if (ok) context.doneCurrent();
+  return ok;
+}
+
+MainWindow::MainWindow(QWidget* parent) : MainWindow(Options{}, parent) {}
+
+MainWindow::MainWindow(const Options& options, QWidget* parent)
+    : QMainWindow(parent), options_(options) {
+  registerMetaTypes();
+  buildUi(options);
+  createActions();
+
+  worker_ = new TrainWorker;  // no parent: it moves to thread_
+  worker_->moveToThread(&thread_);
+  thread_.setObjectName("centroid-train");
+  const auto q = Qt::QueuedConnection;
+  connect(worker_, &TrainWorker::ready, this, &MainWindow::onReady, q);
+  connect(worker_, &TrainWorker::epochFinished, this, &MainWindow::onEpoch, q);
+  connect(worker_, &TrainWorker::progress, this, &MainWindow::onProgress, q);
+  connect(worker_, &TrainWorker::message, this, &MainWindow::onMessage, q);
+  connect(worker_, &TrainWorker::finished, this, &MainWindow::onFinished, q);
+  connect(worker_, &TrainWorker::failed, this, &MainWindow::onFailed, q);
+  thread_.start();
+
+  connect(controls_, &ControlsPanel::trainRequested, this, qOverload<>(&MainWindow::startTraining));
+  connect(controls_, &ControlsPanel::stopRequested, this, &MainWindow::stopTraining);
+  connect(controls_, &ControlsPanel::validityChanged, this, [this] { setTraining(training_); });
+
+  if (options_.useSettings) restoreSettings();
+  setTraining(false);
+  updateTitle();
+}
+
+MainWindow::~MainWindow() { stopWorkerThread(); }
+
+void MainWindow::buildUi(const Options& options) {
+  setObjectName("mainWindow");
+  setDockOptions(AnimatedDocks | AllowTabbedDocks);
+  // The settings run the full height on the left; the charts run under the view and the
+  // cluster tables, whose epochs they share, and get the width a time axis wants.
+  setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+  setCorner(Qt::BottomRightCorner, Qt::BottomDockWidgetArea);
+
+  auto* centre = new QWidget;
+  auto* v = new QVBoxLayout(centre);
+  v->setContentsMargins(0, 0, 0, 0);
+  v->setSpacing(0);
+  banner_ = new MessageBanner;
+  v->addWidget(banner_);
+  if (!options.disable3d && openGlAvailable()) {
+    view_ = new ScatterView;
+    view_->setMinimumSize(320, 240);
+    v->addWidget(view_, 1);
+  } else {
+    // Training, charts and tables all work without OpenGL; only the 3-D view is missing.
+    placeholder_ = new QLabel(tr("The 3-D view needs OpenGL 3.2, which this display does not "
+                                 "offer.\nTraining, charts and tables work as usual."));
+    placeholder_->setAlignment(Qt::AlignCenter);
+    placeholder_->setWordWrap(true);
+    placeholder_->setStyleSheet("color: palette(mid); font-size: 13pt;");
+    v->addWidget(placeholder_, 1);
+  }
+  setCentralWidget(centre);
+
+  auto dock = [this](const QString& title, const char* name, QWidget* content, Qt::DockWidgetArea area) {
+    auto* d = new QDockWidget(title, this);
+    d->setObjectName(name);  // saveState() needs names
+    d->setWidget(content);
+    d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                   QDockWidget::DockWidgetClosable);
+    addDockWidget(area, d);
+    return d;
+  };
+  controls_ = new ControlsPanel;
+  auto* scroll = new QScrollArea;  // small screens: the form scrolls instead of clipping
+  scroll->setWidget(controls_);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  scroll->setMinimumWidth(controls_->sizeHint().width() + 12);
+  auto* settingsDock = dock(tr("Settings"), "settingsDock", scroll, Qt::LeftDockWidgetArea);
+
+  purity_ = new PurityPanel;
+  auto* clustersDock = dock(tr("Clusters"), "clustersDock", purity_, Qt::RightDockWidgetArea);
+  charts_ = new MetricsCharts;
+  charts_->setMinimumHeight(200);
+  auto* chartsDock = dock(tr("Metrics"), "metricsDock", charts_, Qt::BottomDockWidgetArea);
+  // Wide enough for the purity table's five columns without a scroll bar.
+  resizeDocks({settingsDock, clustersDock}, {scroll->minimumWidth(), 400}, Qt::Horizontal);
+  resizeDocks({chartsDock}, {250}, Qt::Vertical);
+
+  progress_ = new RunProgress;
+  statusBar()->addPermanentWidget(progress_);
+  statusBar()->showMessage(tr("Ready. Choose settings and press Train."));
+
+  // Room for the view between the two docks; never larger than the screen.
+  const QRect avail = screen() ? screen()->availableGeometry() : QRect(0, 0, 1280, 800);
+  resize(std::min(1480, avail.width()), std::min(940, avail.height()));
+}
+
+QString MainWindow::bannerText() const { return banner_->text(); }
+
+void MainWindow::showError(const QString& text) {
+  banner_->showMessage(MessageBanner::Kind::Error, text);
+  statusBar()->showMessage(text.section('\n', 0, 0));
+}
+
+bool MainWindow::startTraining() {
+  if (const QString m = controls_->validationMessage(); !m.isEmpty()) {
+    showError(tr("Cannot start: %1").arg(m));
+    return false;
+  }
+  return startTraining(controls_->toConfig());
+}
+
+bool MainWindow::startTraining(const TrainConfig& config) {
+  if (training_ || !worker_) return false;
+  if (const std::string m = config.validate(); !m.empty()) {
+    showError(tr("Cannot start: %1").arg(QString::fromStdString(m)));
+    emit runFailed(QString::fromStdString(m));
+    emit runEnded(false);
+    return false;
+  }
+  QString path;
+  try {
+    path = QString::fromStdString(defaultRunPath(config, controls_->runsFolder().toStdString()));
+  } catch (const std::exception& e) {  // the runs folder cannot be created
+    showError(tr("Cannot create the run file: %1").arg(QString::fromUtf8(e.what())));
+    emit runFailed(QString::fromUtf8(e.what()));
+    emit runEnded(false);
+    return false;
+  }
+  if (options_.useSettings) saveSettings();  // a crash mid-run still remembers these settings
+
+  banner_->dismiss();
+  epochsShown_ = 0;
+  slowestEpochUpdateMs_ = 0;
+  lastFrame_.reset();
+  viewSet_.reset();
+  runPath_ = path;
+  charts_->clear();
+  purity_->clear();
+  if (view_) view_->clear();
+  progress_->begin(config.maxEpochs);
+  currentRun_ = worker_->start(config, path);
+  setTraining(true);
+  updateTitle();
+  statusBar()->showMessage(tr("Loading %1…").arg(QString::fromStdString(config.dataset)));
+  emit runStarted(path);
+  return true;
+}
+
+void MainWindow::stopTraining() {
+  if (!training_) return;
+  worker_->requestStop();
+  stopAction_->setEnabled(false);
+  controls_->stopButton()->setEnabled(false);
+  statusBar()->showMessage(tr("Stopping after the current batch…"));
+}
+
+void MainWindow::setTraining(bool training) {
+  training_ = training;
+  controls_->setRunning(training);
+  trainAction_->setEnabled(!training && controls_->isValid());
+  stopAction_->setEnabled(training);
+}
+
+void MainWindow::updateTitle() {
+  const QString file = runPath_.isEmpty() ? QString() : QFileInfo(runPath_).fileName();
+  setWindowFilePath(runPath_);
+  setWindowTitle(file.isEmpty() ? tr("Centroid") : tr("%1 — Centroid").arg(file));
+}
+
+void MainWindow::onReady(quint64 id, const ViewSetPtr& view, const std::vector<BaselineRow>& baselines,
+                         const QString& path) {
+  if (!isCurrent(id) || !view) return;
+  viewSet_ = view;
+  runPath_ = path;
+  updateTitle();
+  if (view_) view_->setLabels(view->labels, view->classNames);
+  purity_->setClassNames(view->classNames);
+  purity_->setBaselines(baselines);
+  charts_->setBaselines(baselines);
+  statusBar()->showMessage(tr("Training on %1 points shown… first epoch under way").arg(view->labels.size()));
+}
+
+void MainWindow::onEpoch(quint64 id, const EpochFramePtr& frame) {
+  if (!isCurrent(id) || !frame) return;
+  QElapsedTimer clock;
+  clock.start();
+  lastFrame_ = frame;
+  ++epochsShown_;
+  if (view_) view_->setFrame(*frame, animateAction_->isChecked());
+  charts_->appendEpoch(EpochSummary{frame->epoch, frame->loss, frame->seconds, frame->metrics});
+  charts_->setCurrentEpoch(frame->epoch);
+  if (viewSet_) purity_->setFrame(*frame, viewSet_->labels);
+  progress_->epochDone(frame->epoch);
+  const Metrics& m = frame->metrics;
+  statusBar()->showMessage(tr("Epoch %1: loss %2, NMI %3, accuracy %4, %5 of %6 clusters in use")
+                               .arg(frame->epoch)
+                               .arg(frame->loss, 0, 'g', 4)
+                               .arg(m.nmi, 0, 'f', 3)
+                               .arg(m.accuracy, 0, 'f', 3)
+                               .arg(m.nonEmptyClusters)
+                               .arg(frame->clusters));
+  slowestEpochUpdateMs_ = std::max(slowestEpochUpdateMs_, clock.nsecsElapsed() / 1e6);
+  emit epochShown(frame->epoch);
+}
+
+void MainWindow::onProgress(quint64 id, const BatchProgress& p) {
+  if (isCurrent(id)) progress_->batch(p);
+}
+
+void MainWindow::onMessage(quint64 id, const QString& text) {
+  if (isCurrent(id)) statusBar()->showMessage(text);
+}
+
+void MainWindow::onFinished(quint64 id, const TrainResult& r) {
+  if (!isCurrent(id)) return;
+  setTraining(false);
+  progress_->end();
+  const QString epochs = r.epochsRun == 1 ? tr("1 epoch") : tr("%1 epochs").arg(r.epochsRun);
+  const QString best = r.bestEpoch > 0
+                           ? tr("best epoch %1 (loss %2)").arg(r.bestEpoch).arg(r.bestLoss, 0, 'g', 4)
+                           : tr("no epoch finished");
+  const QString file = QFileInfo(runPath_).fileName();
+  const QString reason = QString::fromStdString(r.reason);
+  switch (r.status) {
+    case TrainStatus::Completed:
+      statusBar()->showMessage(tr("Completed %1; %2. Saved to %3.").arg(epochs, best, file));
+      break;
+    case TrainStatus::EarlyStopped:
+      statusBar()->showMessage(tr("Stopped early after %1 (%2); %3. Saved to %4.").arg(epochs, reason, best, file));
+      break;
+    case TrainStatus::Cancelled:
+      statusBar()->showMessage(tr("Stopped after %1; %2. Saved epochs are kept in %3.").arg(epochs, best, file));
+      break;
+    case TrainStatus::Failed:
+      // Data, not a crash: the saved epochs stay in the file and on screen.
+      showError(r.epochsRun > 0 ? tr("Training failed: %1\nThe %2 saved before are kept in %3.").arg(reason, epochs, runPath_)
+                                : tr("Training failed: %1").arg(reason));
+      break;
+  }
+  emit runFinished(r);
+  emit runEnded(r.status != TrainStatus::Failed);
+}
+
+void MainWindow::onFailed(quint64 id, const QString& message) {
+  if (!isCurrent(id)) return;
+  setTraining(false);
+  progress_->end();
+  showError(message);
+  emit runFailed(message);
+  emit runEnded(false);
+}
+
+void MainWindow::resetView() {
+  if (view_) view_->resetCamera();
+}
+
+void MainWindow::setColorBy(ScatterView::ColorBy mode) {
+  (mode == ScatterView::ColorBy::Label ? colorByLabel_ : colorByCluster_)->setChecked(true);
+  if (view_) view_->setColorBy(mode);
+}
+
+bool MainWindow::exportViewImage(const QString& path, int scale) {
+  if (!view_) {
+    showError(tr("No 3-D view to export: OpenGL is unavailable."));
+    return false;
+  }
+  // Lands any running transition so the image shows the epoch itself, not a point in between.
+  if (lastFrame_) view_->setFrame(*lastFrame_, false);
+  const QImage image = view_->renderImage(scale);
+  if (image.isNull() || !image.save(path, "PNG")) {
+    showError(tr("Could not write the image %1.").arg(QDir::toNativeSeparators(path)));
+    return false;
+  }
+  statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+  return true;
+}
+
+bool MainWindow::exportWindowImage(const QString& path) {
+  if (lastFrame_ && view_) view_->setFrame(*lastFrame_, false);
+  const QImage image = grab().toImage();
+  if (image.isNull() || !image.save(path, "PNG")) {
+    showError(tr("Could not write the image %1.").arg(QDir::toNativeSeparators(path)));
+    return false;
+  }
+  statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+  return true;
+}
+
+void MainWindow::stopWorkerThread() {
+  if (!worker_) return;
+  // The trainer reads the flag every batch and closes the run file (status "cancelled")
+  // before returning; quit() takes effect once the run's slot returns, and wait() makes
+  // sure the file is closed before the process can exit.
+  worker_->requestStop();
+  thread_.quit();
+  thread_.wait();
+  delete worker_;  // its thread has ended: deleting it from here is safe
+  worker_ = nullptr;
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (training_) statusBar()->showMessage(tr("Stopping the run and closing the run file…"));
+  if (options_.useSettings) saveSettings();
+  stopWorkerThread();
+  training_ = false;
+  event->accept();
+}
+
+void MainWindow::saveSettings() {
+  QSettings s;
+  controls_->save(s);
+  s.setValue("window/geometry", saveGeometry());
+  s.setValue("window/state", saveState());
+  s.setValue("view/colorBy", colorByCluster_->isChecked() ? "cluster" : "label");
+  s.setValue("view/animate", animateAction_->isChecked());
+}
+
+void MainWindow::restoreSettings() {
+  QSettings s;
+  controls_->restore(s);
+  restoreGeometry(s.value("window/geometry").toByteArray());
+  restoreState(s.value("window/state").toByteArray());
+  setColorBy(s.value("view/colorBy").toString() == "cluster" ? ScatterView::ColorBy::Cluster
+                                                               : ScatterView::ColorBy::Label);
+  animateAction_->setChecked(s.value("view/animate", true).toBool());
+}
+
+}  // namespace centroid::ui

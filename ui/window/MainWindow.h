@@ -1,0 +1,145 @@
+// The live training window: controls on the left, the 3-D view in the centre, charts and the
+// purity panel in docks, progress in the status bar; owns the training thread.
+#pragma once
+
+#include <QMainWindow>
+#include <QString>
+#include <QThread>
+#include <memory>
+#include <vector>
+
+#include "core/Types.h"
+#include "ui/ScatterView.h"
+#include "ui/window/MetaTypes.h"
+
+class QAction;
+class QActionGroup;
+class QLabel;
+class QMenu;
+class QSettings;
+class QToolBar;
+
+namespace centroid::ui {
+
+class ControlsPanel;
+class MessageBanner;
+class MetricsCharts;
+class PurityPanel;
+class RunProgress;
+class TrainWorker;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  struct Options {
+    // Read the controls and window layout from QSettings now, and write them back on close.
+    // Scripted runs (--quit) turn this off so they neither depend on nor change what the
+    // user last typed.
+    bool useSettings = true;
+    // Skip the OpenGL probe and show the placeholder instead of the 3-D view.
+    bool disable3d = false;
+  };
+
+  explicit MainWindow(QWidget* parent = nullptr);
+  explicit MainWindow(const Options& options, QWidget* parent = nullptr);
+  ~MainWindow() override;  // stops a run and waits for the training thread
+
+  ControlsPanel* controls() const { return controls_; }
+  ScatterView* view() const { return view_; }  // null when OpenGL is unavailable
+  MetricsCharts* charts() const { return charts_; }
+  PurityPanel* purity() const { return purity_; }
+  RunProgress* runProgress() const { return progress_; }
+  TrainWorker* worker() const { return worker_; }
+
+  bool isTraining() const { return training_; }
+  quint64 currentRunId() const { return currentRun_; }  // the worker's id of the run on screen
+  QString runPath() const { return runPath_; }
+  int epochsShown() const { return epochsShown_; }
+  QString bannerText() const;  // the error or note above the view; empty when none
+  EpochFramePtr lastFrame() const { return lastFrame_; }
+  // GUI-thread time of the slowest per-epoch update (view, charts, table) of this run, in ms:
+  // what a live run costs the GUI thread beyond the view's own animation frames.
+  double slowestEpochUpdateMs() const { return slowestEpochUpdateMs_; }
+
+  // True when a context of the default format can be created on this platform (and the
+  // platform is not one whose QOpenGLWidget is known to crash).
+  static bool openGlAvailable();
+
+ public slots:
+  // Starts a run with the controls' settings; false (with the reason in the banner) when the
+  // settings are invalid or a run is going.
+  bool startTraining();
+  // Starts a run with `config`, bypassing the controls' inline checks (not validate()):
+  // scripts, and tests that want the core's own errors.
+  bool startTraining(const centroid::TrainConfig& config);
+  void stopTraining();
+  void resetView();
+  void setColorBy(centroid::ui::ScatterView::ColorBy mode);
+  // PNG of the 3-D view (rendered offscreen at scale x its size) or of the whole window.
+  bool exportViewImage(const QString& path, int scale = 1);
+  bool exportWindowImage(const QString& path);
+
+ signals:
+  void runStarted(QString runPath);
+  void epochShown(int epoch);
+  void runFinished(centroid::TrainResult result);  // Completed, EarlyStopped, Cancelled, Failed
+  void runFailed(QString message);                 // could not start, or threw
+  void runEnded(bool ok);                          // after either of the two above
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void buildUi(const Options& options);
+  void createActions();  // MainWindowActions.cpp
+  void saveSettings();
+  void restoreSettings();
+  void setTraining(bool training);
+  void updateTitle();
+  void stopWorkerThread();
+  void showError(const QString& text);
+  void exportViewDialog();
+  void exportWindowDialog();
+
+  // A signal belongs to the run on screen: its id, and that run has not ended yet (the
+  // worker's signals of one run arrive in order, so nothing legitimate follows its end).
+  bool isCurrent(quint64 id) const { return training_ && id == currentRun_; }
+  // From the worker (queued); each first checks isCurrent().
+  void onReady(quint64 id, const ViewSetPtr& view, const std::vector<BaselineRow>& baselines,
+               const QString& path);
+  void onEpoch(quint64 id, const EpochFramePtr& frame);
+  void onProgress(quint64 id, const BatchProgress& p);
+  void onMessage(quint64 id, const QString& text);
+  void onFinished(quint64 id, const TrainResult& result);
+  void onFailed(quint64 id, const QString& message);
+
+  Options options_;
+  QThread thread_;
+  TrainWorker* worker_ = nullptr;  // lives on thread_; deleted after the thread ends
+  quint64 currentRun_ = 0;         // signals from any other run id are stale
+  bool training_ = false;
+  QString runPath_;
+  int epochsShown_ = 0;
+  double slowestEpochUpdateMs_ = 0;
+  ViewSetPtr viewSet_;
+  EpochFramePtr lastFrame_;
+
+  ControlsPanel* controls_ = nullptr;
+  ScatterView* view_ = nullptr;
+  QLabel* placeholder_ = nullptr;
+  MetricsCharts* charts_ = nullptr;
+  PurityPanel* purity_ = nullptr;
+  MessageBanner* banner_ = nullptr;
+  RunProgress* progress_ = nullptr;
+
+  QAction* trainAction_ = nullptr;
+  QAction* stopAction_ = nullptr;
+  QAction* animateAction_ = nullptr;
+  QActionGroup* colorGroup_ = nullptr;
+  QAction* colorByLabel_ = nullptr;
+  QAction* colorByCluster_ = nullptr;
+  QMenu* viewMenu_ = nullptr;
+};
+
+}  // namespace centroid::ui

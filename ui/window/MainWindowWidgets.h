@@ -1,0 +1,72 @@
+// Small widgets of the main window: the run progress strip and the message banner.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QFrame>
+#include <QString>
+#include <QWidget>
+
+#include "core/Types.h"
+
+class QLabel;
+class QProgressBar;
+class QToolButton;
+
+namespace centroid::ui {
+
+// Epoch within run, batch within epoch, images per second and time left, for the status bar.
+class RunProgress : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit RunProgress(QWidget* parent = nullptr);
+
+  void begin(int maxEpochs);
+  void batch(const centroid::BatchProgress& p);
+  void epochDone(int epoch);
+  void end();
+
+  QProgressBar* epochBar() const { return epochBar_; }
+  QProgressBar* batchBar() const { return batchBar_; }
+  QString timeLeftText() const;
+
+  // "12 s", "3 min 10 s", "1 h 05 min".
+  static QString formatDuration(double seconds);
+
+ private:
+  void updateEta();
+
+  QProgressBar* epochBar_;
+  QProgressBar* batchBar_;
+  QLabel* rate_;
+  QLabel* eta_;
+  QElapsedTimer clock_;       // started at the first batch, so data loading is not counted
+  double firstBatchAt_ = -1;  // seconds on clock_
+  double lastEpochAt_ = -1;
+  int maxEpochs_ = 0;
+  int epochsDone_ = 0;
+  centroid::BatchProgress last_;
+};
+
+// A non-modal message strip above the 3-D view: errors stay until dismissed or the next
+// run starts; nothing blocks (scripts and tests never wait on a dialog).
+class MessageBanner : public QFrame {
+  Q_OBJECT
+
+ public:
+  enum class Kind { Info, Warning, Error };
+  explicit MessageBanner(QWidget* parent = nullptr);
+
+  void showMessage(Kind kind, const QString& text);
+  void dismiss();
+  QString text() const;  // empty while dismissed
+  Kind kind() const { return kind_; }
+
+ private:
+  QLabel* icon_;
+  QLabel* text_;
+  QToolButton* close_;
+  Kind kind_ = Kind::Info;
+};
+
+}  // namespace centroid::ui
