@@ -1,0 +1,204 @@
+// centroid-train end to end: exit codes, one-line reasons, JSON summary, run file, Ctrl-C.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/RunFile.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Outcome {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+fs::path tmpDir(const std::string& name) {
+  fs::path d = fs::path(CENTROID_TEST_TMP) / ("cli-" + name);
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+// Starts centroid-train with stdout/stderr redirected to files; returns the pid.
+pid_t spawn(const std::vector<std::string>& args, const fs::path& dir) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::freopen((dir / "out.txt").c_str(), "w", stdout);
+    std::freopen((dir / "err.txt").c_str(), "w", stderr);
+    std::vector<char*> argv;
+    std::string exe = CENTROID_TRAIN_EXE;
+    argv.push_back(exe.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(exe.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+Outcome finish(pid_t pid, const fs::path& dir) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  Outcome o;
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  o.out = slurp(dir / "out.txt");
+  o.err = slurp(dir / "err.txt");
+  return o;
+}
+
+Outcome run(const std::vector<std::string>& args, const std::string& name) {
+  const fs::path dir = tmpDir(name);
+  return finish(spawn(args, dir), dir);
+}
+
+// A small real run: 600 MNIST images, 400 view points.
+std::vector<std::string> smallRun(const fs::path& out, int epochs) {
+  return {"--subset", "600",  "--view-train", "300", "--view-test", "100", "--batch-size", "100",
+          "--epochs", std::to_string(epochs), "--threads", "1", "-o", out.string()};
+}
+
+}  // namespace
+
+struct BadArgument {
+  std::vector<std::string> args;
+  std::string message;
+};
+
+class TrainCliBadArguments : public ::testing::TestWithParam<BadArgument> {};
+
+TEST_P(TrainCliBadArguments, ExitTwoWithOneLineReason) {
+  const Outcome o = run(GetParam().args, "bad");
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find(GetParam().message), std::string::npos) << o.err;
+  EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, TrainCliBadArguments,
+    ::testing::Values(BadArgument{{"--clusters", "1"}, "K must be at least 2"},
+                      BadArgument{{"--lr", "0"}, "learning rate"},
+                      BadArgument{{"--lr", "-1e-3"}, "learning rate"},
+                      BadArgument{{"--epochs", "0"}, "epochs"},
+                      BadArgument{{"--epochs", "abc"}, "--epochs"},
+                      BadArgument{{"--clusters", "300", "--batch-size", "256"}, "must not exceed the batch size"},
+                      BadArgument{{"--no-such-option"}, "no-such-option"},
+                      BadArgument{{"--dataset", "/nonexistent/folder", "-o", "/tmp/x.h5"}, "/nonexistent/folder"}));
+
+TEST(TrainCli, ReadOnlyOutputFolderIsABadInput) {
+  if (geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
+  const fs::path dir = tmpDir("readonly");
+  fs::create_directories(dir / "ro");
+  chmod((dir / "ro").c_str(), 0555);
+  const Outcome o = run(smallRun(dir / "ro" / "run.h5", 1), "readonly-run");
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("run.h5"), std::string::npos) << o.err;
+}
+
+TEST(TrainCli, OutputUnderARegularFileIsABadInput) {
+  const fs::path dir = tmpDir("underfile");
+  std::ofstream(dir / "plain.txt") << "not a folder";
+  const Outcome o = run(smallRun(dir / "plain.txt" / "run.h5", 1), "underfile-run");
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("run.h5"), std::string::npos) << o.err;
+}
+
+TEST(TrainCli, OutputInAMissingFolderIsABadInput) {
+  const fs::path dir = tmpDir("missing");
+  const Outcome o = run(smallRun(dir / "no" / "such" / "run.h5", 1), "missing-run");
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("run.h5"), std::string::npos) << o.err;
+}
+
+TEST(TrainCli, TrainsWritesRunFileAndJson) {
+  const fs::path dir = tmpDir("json");
+  auto args = smallRun(dir / "run.h5", 2);
+  args.push_back("--json");
+  const Outcome o = run(args, "json-run");
+  ASSERT_EQ(o.code, 0) << o.err;
+  const auto j = nlohmann::json::parse(o.out);  // stdout holds only the JSON
+  EXPECT_EQ(j["status"], "completed");
+  EXPECT_EQ(j["epochs_run"], 2);
+  ASSERT_EQ(j["epochs"].size(), 2u);
+  for (const auto& e : j["epochs"]) {
+    EXPECT_TRUE(std::isfinite(e["loss"].get<double>()));
+    EXPECT_GE(e["nmi"].get<double>(), 0.0);
+    EXPECT_LE(e["accuracy"].get<double>(), 1.0);
+  }
+  // Progress went to stderr, as plain lines (not a terminal).
+  EXPECT_NE(o.err.find("epoch   2"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find('\r'), std::string::npos);
+
+  centroid::RunReader reader((dir / "run.h5").string());
+  EXPECT_EQ(reader.epochCount(), 2);
+  EXPECT_EQ(reader.status(), "completed");
+  EXPECT_EQ(reader.viewSet().labels.size(), 400u);
+  EXPECT_EQ(reader.config().subset, 600);
+  const auto summaries = reader.summaries();
+  EXPECT_DOUBLE_EQ(summaries[1].loss, j["epochs"][1]["loss"].get<double>());
+  EXPECT_GE(reader.bestEpoch(), 1);
+  EXPECT_FALSE(reader.bestWeights().empty());
+}
+
+TEST(TrainCli, TablePrintsEveryEpochAndBaselines) {
+  const fs::path dir = tmpDir("table");
+  auto args = smallRun(dir / "run.h5", 1);
+  args.push_back("--baselines");
+  const Outcome o = run(args, "table-run");
+  ASSERT_EQ(o.code, 0) << o.err;
+  for (const char* s : {"seed purity", "NMI", "ARI", "ACC", "k-means on pixels", "PCA(3) + k-means", "1 *"})
+    EXPECT_NE(o.out.find(s), std::string::npos) << s << "\n" << o.out;
+}
+
+TEST(TrainCli, NaNLossExitsThreeAndKeepsSavedEpochs) {
+  const fs::path dir = tmpDir("nan");
+  auto args = smallRun(dir / "run.h5", 3);
+  args.insert(args.end(), {"--inject-nan-epoch", "2", "--inject-nan-batch", "3"});
+  const Outcome o = run(args, "nan-run");
+  EXPECT_EQ(o.code, 3) << o.err;
+  EXPECT_NE(o.err.find("NaN"), std::string::npos) << o.err;
+  centroid::RunReader reader((dir / "run.h5").string());
+  EXPECT_EQ(reader.epochCount(), 1);
+  EXPECT_EQ(reader.status(), "failed");
+  EXPECT_NE(reader.statusReason().find("NaN"), std::string::npos);
+}
+
+TEST(TrainCli, InterruptExits130AndKeepsSavedEpochs) {
+  const fs::path dir = tmpDir("sigint");
+  const fs::path file = dir / "run.h5";
+  const pid_t pid = spawn(smallRun(file, 1000), dir);
+  // Wait for the first finished epoch (a plain progress line on stdout).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (slurp(dir / "out.txt").find("epoch   1") == std::string::npos) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "no epoch finished in time";
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill(pid, SIGINT);
+  const Outcome o = finish(pid, dir);
+  EXPECT_EQ(o.code, 130) << o.err;
+  centroid::RunReader reader(file.string());
+  EXPECT_GE(reader.epochCount(), 1);
+  EXPECT_EQ(reader.status(), "cancelled");
+  EXPECT_NO_THROW(reader.frame(reader.epochCount() - 1));
+}
