@@ -82,6 +82,7 @@ std::vector<std::string> smallRun(const fs::path& out, int epochs) {
 }  // namespace
 
 struct BadArgument {
+  std::string name;  // test name; also keeps parallel runs in separate folders
   std::vector<std::string> args;
   std::string message;
 };
@@ -89,7 +90,7 @@ struct BadArgument {
 class TrainCliBadArguments : public ::testing::TestWithParam<BadArgument> {};
 
 TEST_P(TrainCliBadArguments, ExitTwoWithOneLineReason) {
-  const Outcome o = run(GetParam().args, "bad");
+  const Outcome o = run(GetParam().args, "bad-" + GetParam().name);
   EXPECT_EQ(o.code, 2) << o.err;
   EXPECT_NE(o.err.find(GetParam().message), std::string::npos) << o.err;
   EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
@@ -97,14 +98,17 @@ TEST_P(TrainCliBadArguments, ExitTwoWithOneLineReason) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, TrainCliBadArguments,
-    ::testing::Values(BadArgument{{"--clusters", "1"}, "K must be at least 2"},
-                      BadArgument{{"--lr", "0"}, "learning rate"},
-                      BadArgument{{"--lr", "-1e-3"}, "learning rate"},
-                      BadArgument{{"--epochs", "0"}, "epochs"},
-                      BadArgument{{"--epochs", "abc"}, "--epochs"},
-                      BadArgument{{"--clusters", "300", "--batch-size", "256"}, "must not exceed the batch size"},
-                      BadArgument{{"--no-such-option"}, "no-such-option"},
-                      BadArgument{{"--dataset", "/nonexistent/folder", "-o", "/tmp/x.h5"}, "/nonexistent/folder"}));
+    ::testing::Values(BadArgument{"OneCluster", {"--clusters", "1"}, "K must be at least 2"},
+                      BadArgument{"ZeroLearningRate", {"--lr", "0"}, "learning rate"},
+                      BadArgument{"NegativeLearningRate", {"--lr", "-1e-3"}, "learning rate"},
+                      BadArgument{"ZeroEpochs", {"--epochs", "0"}, "epochs"},
+                      BadArgument{"NonNumericEpochs", {"--epochs", "abc"}, "--epochs"},
+                      BadArgument{"MoreClustersThanBatch", {"--clusters", "300", "--batch-size", "256"},
+                                  "must not exceed the batch size"},
+                      BadArgument{"UnknownOption", {"--no-such-option"}, "no-such-option"},
+                      BadArgument{"MissingDatasetFolder", {"--dataset", "/nonexistent/folder", "-o", "/tmp/x.h5"},
+                                  "/nonexistent/folder"}),
+    [](const ::testing::TestParamInfo<BadArgument>& info) { return info.param.name; });
 
 TEST(TrainCli, ReadOnlyOutputFolderIsABadInput) {
   if (geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
