@@ -42,6 +42,8 @@ if ! md5sum "$mnist/train-images-idx3-ubyte" 2>/dev/null | grep -q 6bbc9ace898e4
     || { echo "setup: MNIST train-images md5 mismatch" >&2; exit 1; }
 fi
 
+# ccache (when present) shares objects between clones of this tree.
+export CCACHE_BASEDIR="$root"
 if [ ! -f "$build/build.ninja" ]; then
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
 fi
