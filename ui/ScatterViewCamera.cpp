@@ -118,7 +118,28 @@ void ScatterViewScene::resetCamera() {
 void ScatterViewScene::refitCamera() {
   // vtkRenderer::ResetCamera(bounds) keeps the direction of projection and the view-up.
   d->cloudLayer->ResetCamera(d->fit.data());
-  d->cloudLayer->GetActiveCamera()->Zoom(1.25);  // as in resetCamera
+  // Less zoom than resetCamera: a long ribbon fills the bounding sphere, which ResetCamera fits
+  // to the shorter side of the view.
+  d->cloudLayer->GetActiveCamera()->Zoom(1.05);
+  d->cloudLayer->ResetCameraClippingRange(d->clip.data());
+}
+
+std::array<double, 10> ScatterViewScene::cameraState() const {
+  vtkCamera* cam = d->cloudLayer->GetActiveCamera();
+  std::array<double, 10> s{};
+  cam->GetPosition(&s[0]);
+  cam->GetFocalPoint(&s[3]);
+  cam->GetViewUp(&s[6]);
+  s[9] = cam->GetViewAngle();
+  return s;
+}
+
+void ScatterViewScene::setCameraState(const std::array<double, 10>& s) {
+  vtkCamera* cam = d->cloudLayer->GetActiveCamera();
+  cam->SetPosition(&s[0]);
+  cam->SetFocalPoint(&s[3]);
+  cam->SetViewUp(&s[6]);
+  cam->SetViewAngle(s[9]);
   d->cloudLayer->ResetCameraClippingRange(d->clip.data());
 }
 
