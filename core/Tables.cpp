@@ -108,12 +108,18 @@ bool tableFormatForPath(const std::string& path, TableFormat& out) {
 
 Table metricsTable(const std::vector<EpochSummary>& epochs, const std::vector<BaselineRow>& baselines) {
   Table t;
-  t.columns = {{"method", "Method", false},          {"epoch", "Epoch"},  {"loss", "Loss"},
-               {"seed_purity", "Seed purity"},        {"purity", "Purity"}, {"nmi", "NMI"},
-               {"ari", "ARI"},                        {"accuracy", "ACC"},
+  t.columns = {{"method", "Method", false},
+               {"epoch", "Epoch"},
+               {"loss", "Loss"},
+               {"seed_purity", "Seed purity"},
+               {"purity", "Purity"},
+               {"nmi", "NMI"},
+               {"ari", "ARI"},
+               {"accuracy", "ACC"},
                {"non_empty_clusters", "Non-empty clusters"}};
   for (const EpochSummary& e : epochs) {
-    std::vector<Table::Cell> row{text("k-means loss"), integer(e.epoch), {exact(e.loss), significant(e.loss, 4)}};
+    std::vector<Table::Cell> row{
+        text("k-means loss"), integer(e.epoch), {exact(e.loss), significant(e.loss, 4)}};
     addMetrics(row, e.metrics);
     t.rows.push_back(std::move(row));
   }
@@ -127,8 +133,9 @@ Table metricsTable(const std::vector<EpochSummary>& epochs, const std::vector<Ba
 
 Table clusterTable(const Contingency& c, const std::vector<std::string>& classNames) {
   auto name = [&](int label) {
-    return label >= 0 && label < static_cast<int>(classNames.size()) ? classNames[static_cast<std::size_t>(label)]
-                                                                     : std::to_string(label);
+    return label >= 0 && label < static_cast<int>(classNames.size())
+               ? classNames[static_cast<std::size_t>(label)]
+               : std::to_string(label);
   };
   Table t;
   t.columns = {{"cluster", "Cluster", false}, {"size", "Size"}};
@@ -201,7 +208,8 @@ void writeTextFile(const std::string& path, const std::string& text) {
   if (f) f.close();
   if (!f) {
     const int e = errno;
-    throw std::runtime_error(path + ": cannot write" + (e ? std::string(" (") + std::strerror(e) + ")" : std::string()));
+    throw std::runtime_error(path + ": cannot write" +
+                             (e ? std::string(" (") + std::strerror(e) + ")" : std::string()));
   }
 }
 

@@ -16,9 +16,9 @@ namespace centroid {
 // them); Markdown gets readable titles and rounded numbers (people read them).
 struct Table {
   struct Column {
-    std::string key;     // CSV header, snake_case ("seed_purity")
-    std::string title;   // Markdown header ("Seed purity")
-    bool numeric = true; // right-aligned in Markdown
+    std::string key;      // CSV header, snake_case ("seed_purity")
+    std::string title;    // Markdown header ("Seed purity")
+    bool numeric = true;  // right-aligned in Markdown
   };
   struct Cell {
     std::string exact;    // CSV text: shortest text that reads back as the same double; "" = n/a

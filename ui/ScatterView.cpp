@@ -329,6 +329,15 @@ void ScatterView::setClassVisible(int label, bool visible) {
 }
 
 bool ScatterView::followsCloud() const { return d->followCloud; }
+ScatterView::CameraState ScatterView::cameraState() const { return d->scene.cameraState(); }
+
+void ScatterView::setCameraState(const CameraState& state) {
+  d->followCloud = false;
+  d->refitPending = false;
+  d->cameraFitted = true;  // a first frame must not refit over the camera given here
+  d->scene.setCameraState(state);
+  requestRender();
+}
 
 void ScatterView::resetCamera() {
   d->followCloud = true;
@@ -419,13 +428,16 @@ void ScatterView::mouseMoveEvent(QMouseEvent* e) {
   VtkOpenGLWidget::mouseMoveEvent(e);
   if (e->buttons() == Qt::NoButton)
     d->setHovered(pick(e->position().toPoint()));
-  else
+  else {
     d->followCloud = false;  // a drag: the user takes the camera
+    emit cameraMoved();
+  }
 }
 
 void ScatterView::wheelEvent(QWheelEvent* e) {
   d->followCloud = false;
   VtkOpenGLWidget::wheelEvent(e);
+  emit cameraMoved();
 }
 
 void ScatterView::leaveEvent(QEvent* e) {

@@ -6,6 +6,7 @@
 #include <QImage>
 #include <QPointF>
 #include <QString>
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,12 @@ class ScatterView : public VtkOpenGLWidget {
   // Frames the points and follows the cloud on new frames again (until the user drags or zooms).
   void resetCamera();
   bool followsCloud() const;
+  // The camera as plain numbers, for linking two views (the compare window): position, focal
+  // point and view-up (three each), then the view angle in degrees.
+  using CameraState = std::array<double, 10>;
+  CameraState cameraState() const;
+  // Takes that camera and stops following the cloud, as a user's drag does.
+  void setCameraState(const CameraState& state);
 
   // Offscreen render of the view (legend and epoch label included) at scale x the widget's
   // size in device pixels; scale is capped so that no side exceeds 8192 pixels. Null before
@@ -72,6 +79,7 @@ class ScatterView : public VtkOpenGLWidget {
   void pointClicked(int index);
   void frameRendered();           // after a frame with new data or camera reached the screen
   void transitionFinished();      // an animated setFrame reached its final positions
+  void cameraMoved();             // the user turned or zoomed the camera (drag, wheel)
 
  protected:
   void initializeGL() override;

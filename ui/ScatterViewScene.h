@@ -72,6 +72,9 @@ class ScatterViewScene {
   void resetCamera();
   // Frames the fit bounds again from the current viewing direction (follows a moving cloud).
   void refitCamera();
+  // Position, focal point, view-up, view angle (ScatterView::CameraState).
+  std::array<double, 10> cameraState() const;
+  void setCameraState(const std::array<double, 10>& state);
   bool cameraValid() const;
   // World -> normalised device coordinates for the main renderer, row-major.
   void worldToView(double m[16], double aspect) const;

@@ -52,3 +52,25 @@ if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/test_scatterview.cpp)
     $<TARGET_FILE:test_scatterview>)
   set_tests_properties(test_scatterview PROPERTIES LABELS ui TIMEOUT 300)
 endif()
+
+# Replay and export (test_replay, test_inspect, test_export): run files written by the core's
+# RunWriter with synthetic epochs (tests/ui/ReplayFixture.h; its bad files use the HDF5 C API).
+# test_export also runs the built centroid program on the test's display. Xvfb as above.
+foreach(_t test_replay test_inspect test_export)
+  if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/${_t}.cpp)
+    add_executable(${_t} ${CMAKE_CURRENT_LIST_DIR}/${_t}.cpp ${CMAKE_CURRENT_LIST_DIR}/ReplayFixture.h
+      ${CMAKE_CURRENT_LIST_DIR}/ReplayTestSupport.h)
+    set_target_properties(${_t} PROPERTIES AUTOMOC ON)
+    target_include_directories(${_t} PRIVATE ${PROJECT_SOURCE_DIR} ${HDF5_C_INCLUDE_DIRS})
+    target_link_libraries(${_t} PRIVATE centroid_ui Qt6::Test ${HDF5_C_LIBRARIES})
+    target_compile_definitions(${_t} PRIVATE CENTROID_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+    add_test(NAME ${_t} COMMAND sh -c
+      "if [ -n \"$DISPLAY\" ]; then exec \"$0\"; else exec xvfb-run -a -s '-screen 0 1280x1024x24' timeout 540 \"$0\"; fi"
+      $<TARGET_FILE:${_t}>)
+    set_tests_properties(${_t} PROPERTIES LABELS ui TIMEOUT 600)
+  endif()
+endforeach()
+if(TARGET test_export)
+  target_compile_definitions(test_export PRIVATE CENTROID_GUI_EXE="$<TARGET_FILE:centroid>")
+  add_dependencies(test_export centroid)
+endif()

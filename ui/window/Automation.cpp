@@ -91,7 +91,15 @@ int parseGuiOptions(const QStringList& arguments, GuiOptions& o) {
       {"baselines", "Also compute k-means on pixels and PCA(3)+k-means."},
       {"color-by", "Colour points by label or cluster.", "label|cluster"},
       {"no-3d", "Show no 3-D view (for machines without OpenGL)."},
+      {"open", "Replay a saved run file (also: the file as the only argument).", "run.h5"},
+      {"epoch", "With --open: show the epoch numbered N (default: the last).", "n"},
+      {"scale", "Size of --screenshot and --frames-dir images, 1-4 times the view's.", "1-4"},
+      {"frames-dir", "Write one PNG per saved epoch into this folder (frame-00001.png, ...).", "dir"},
+      {"frames-per-epoch", "With --frames-dir: frames per epoch, points moving in between.", "n"},
+      {"export-metrics", "Write the per-epoch metrics table (.csv or .md).", "file"},
+      {"export-clusters", "Write the shown epoch's contingency matrix and purity (.csv or .md).", "file"},
   });
+  p.addPositionalArgument("run.h5", "A run file to replay (the same as --open run.h5).", "[run.h5]");
   if (!p.parse(arguments)) {
     complain(p.errorText());
     return 2;
@@ -105,10 +113,12 @@ int parseGuiOptions(const QStringList& arguments, GuiOptions& o) {
                 qPrintable(QCoreApplication::applicationVersion()));
     return 0;
   }
-  if (!p.positionalArguments().isEmpty()) {
-    complain(QStringLiteral("unexpected argument \"%1\" (see --help)").arg(p.positionalArguments().first()));
+  const QStringList positional = p.positionalArguments();
+  if (positional.size() > 1 || (positional.size() == 1 && p.isSet("open"))) {
+    complain(QStringLiteral("unexpected argument \"%1\" (see --help)").arg(positional.last()));
     return 2;
   }
+  if (const int code = parseReplayOptions(p, o); code >= 0) return code;
   o.train = p.isSet("train");
   o.quit = p.isSet("quit");
   o.no3d = p.isSet("no-3d");
@@ -197,6 +207,10 @@ bool Automation::eventFilter(QObject* watched, QEvent* event) {
 }
 
 void Automation::begin() {
+  if (options_.open) {
+    beginReplay();
+    return;
+  }
   if (options_.train) {
     // Queued: the window is mapped and painted once before the data starts loading.
     QTimer::singleShot(0, this, [this] {
@@ -224,7 +238,7 @@ void Automation::onRunEnded(bool) {
   }
   // A short pause lets the last epoch's charts and tables repaint before the grab.
   QTimer::singleShot(100, this, [this] {
-    const bool written = writeScreenshots();
+    const bool written = writeScreenshots() & writeExports();  // both, even if one failed
     finish(exitCode_ == 0 && !written ? 2 : exitCode_);
   });
 }
@@ -245,7 +259,7 @@ bool Automation::writeScreenshots() {
     }
   }
   if (!options_.screenshot.isEmpty()) {
-    if (window_->exportViewImage(options_.screenshot)) std::printf("centroid: wrote %s\n", qPrintable(options_.screenshot));
+    if (window_->exportViewImage(options_.screenshot, options_.scale)) std::printf("centroid: wrote %s\n", qPrintable(options_.screenshot));
     else {
       complain(QStringLiteral("could not write %1: %2").arg(options_.screenshot, window_->bannerText()));
       ok = false;

@@ -7,6 +7,8 @@
 #include <QStringList>
 #include <optional>
 
+class QCommandLineParser;
+
 #include "core/Types.h"
 #include "ui/ScatterView.h"
 
@@ -26,8 +28,17 @@ struct GuiOptions {
   bool train = false;
   bool quit = false;
   bool no3d = false;
-  QString screenshot;        // the 3-D view, after the run ends
+  QString screenshot;        // the 3-D view, after the run ends (or of the opened epoch)
   QString windowScreenshot;  // the whole window, after the run ends
+
+  // Replay and export (AutomationReplay.cpp).
+  std::optional<QString> open;  // --open run.h5 (or the run file as the only argument)
+  std::optional<int> epoch;     // --epoch N: the stored epoch numbered N; default the last
+  int scale = 1;                // --scale 1..4 for --screenshot and --frames-dir
+  QString framesDir;            // --frames-dir: one PNG per epoch
+  int framesPerEpoch = 1;       // --frames-per-epoch: in-between frames for smooth video
+  QString exportMetrics;        // --export-metrics out.csv|out.md
+  QString exportClusters;       // --export-clusters out.csv|out.md (the shown epoch)
 
   // Applies the given settings over `base`. --points N maps to the view set like the
   // controls' presets: the first min(N, 10000) training images..., see ControlsPanel.
@@ -37,6 +48,9 @@ struct GuiOptions {
 // Parses the application's arguments. Returns -1 to go on, or the exit code to leave with
 // (0 after --help/--version, 2 for bad switches, the message on stderr).
 int parseGuiOptions(const QStringList& arguments, GuiOptions& out);
+// The replay and export switches (AutomationReplay.cpp), for parseGuiOptions: -1 to go on, 2
+// for a bad value (message on stderr).
+int parseReplayOptions(const QCommandLineParser& parser, GuiOptions& out);
 
 // Exit codes, as centroid-train's: 0 done (completed, early-stopped), 2 bad arguments or
 // inputs (invalid settings, missing data, run file not creatable), 3 training failed,
@@ -60,6 +74,9 @@ class Automation : public QObject {
   void onRunEnded(bool ok);
   void finish(int code);
   bool writeScreenshots();
+  // AutomationReplay.cpp: --open, then the outputs once the window has shown the epoch.
+  void beginReplay();
+  bool writeExports();  // frames and tables; false (message on stderr) when one failed
 
   MainWindow* window_;
   GuiOptions options_;

@@ -21,6 +21,7 @@
 
 #include "core/RunFile.h"
 #include "core/TrainingSession.h"
+#include "ui/window/ClassFilter.h"
 #include "ui/window/ControlsPanel.h"
 #include "ui/window/MainWindowWidgets.h"
 #include "ui/window/MetricsCharts.h"
@@ -121,7 +122,7 @@ void MainWindow::buildUi(const Options& options) {
   scroll->setFrameShape(QFrame::NoFrame);
   scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   scroll->setMinimumWidth(controls_->sizeHint().width() + 12);
-  auto* settingsDock = dock(tr("Settings"), "settingsDock", scroll, Qt::LeftDockWidgetArea);
+  auto* settingsDock = dock(tr("Settings"), "settingsDock", settingsPane(scroll), Qt::LeftDockWidgetArea);
 
   purity_ = new PurityPanel;
   auto* clustersDock = dock(tr("Clusters"), "clustersDock", purity_, Qt::RightDockWidgetArea);
@@ -131,6 +132,8 @@ void MainWindow::buildUi(const Options& options) {
   // Wide enough for the purity table's five columns without a scroll bar.
   resizeDocks({settingsDock, clustersDock}, {scroll->minimumWidth(), 400}, Qt::Horizontal);
   resizeDocks({chartsDock}, {250}, Qt::Vertical);
+
+  buildReplayUi(v);  // class filter, timeline, hover popup (MainWindowReplay.cpp)
 
   progress_ = new RunProgress;
   statusBar()->addPermanentWidget(progress_);
@@ -174,6 +177,7 @@ bool MainWindow::startTraining(const TrainConfig& config) {
     return false;
   }
   if (options_.useSettings) saveSettings();  // a crash mid-run still remembers these settings
+  if (isReplaying()) closeRun();  // the new run replaces the replayed one on screen
 
   banner_->dismiss();
   epochsShown_ = 0;
@@ -206,6 +210,7 @@ void MainWindow::setTraining(bool training) {
   controls_->setRunning(training);
   trainAction_->setEnabled(!training && controls_->isValid());
   stopAction_->setEnabled(training);
+  updateReplayActions();  // no opening or comparing runs while one trains
 }
 
 void MainWindow::updateTitle() {
@@ -221,6 +226,7 @@ void MainWindow::onReady(quint64 id, const ViewSetPtr& view, const std::vector<B
   runPath_ = path;
   updateTitle();
   if (view_) view_->setLabels(view->labels, view->classNames);
+  classFilter_->setClassNames(view->classNames);
   purity_->setClassNames(view->classNames);
   purity_->setBaselines(baselines);
   charts_->setBaselines(baselines);

@@ -3,8 +3,11 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QString>
+#include <QStringList>
 #include <QThread>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -14,18 +17,28 @@
 
 class QAction;
 class QActionGroup;
+class QDragEnterEvent;
+class QDropEvent;
 class QLabel;
 class QMenu;
 class QSettings;
+class QStackedWidget;
 class QToolBar;
+class QVBoxLayout;
 
 namespace centroid::ui {
 
+class ClassFilter;
+class CompareWindow;
 class ControlsPanel;
 class MessageBanner;
 class MetricsCharts;
+class PointInspector;
 class PurityPanel;
+class ReplayController;
 class RunProgress;
+class RunSummaryPanel;
+class Timeline;
 class TrainWorker;
 
 class MainWindow : public QMainWindow {
@@ -51,6 +64,16 @@ class MainWindow : public QMainWindow {
   PurityPanel* purity() const { return purity_; }
   RunProgress* runProgress() const { return progress_; }
   TrainWorker* worker() const { return worker_; }
+  // Replay (MainWindowReplay.cpp): a saved run on the timeline instead of a live one.
+  ReplayController* replay() const { return replay_; }
+  Timeline* timeline() const { return timeline_; }
+  ClassFilter* classFilter() const { return classFilter_; }
+  PointInspector* inspector() const { return inspector_; }
+  RunSummaryPanel* runSummary() const { return runSummary_; }
+  CompareWindow* compareWindow() const;  // the open compare window, if any
+  bool isReplaying() const;
+  int selectedPoint() const { return selectedPoint_; }  // last clicked view point, -1 if none
+  QStringList recentRuns() const { return recentRuns_; }
 
   bool isTraining() const { return training_; }
   quint64 currentRunId() const { return currentRun_; }  // the worker's id of the run on screen
@@ -80,15 +103,37 @@ class MainWindow : public QMainWindow {
   bool exportViewImage(const QString& path, int scale = 1);
   bool exportWindowImage(const QString& path);
 
+  // Replay and export (MainWindowReplay.cpp, MainWindowExport.cpp). Each returns false with the
+  // reason in the banner; nothing throws and the window stays usable.
+  bool openRun(const QString& path);  // refused while training
+  void closeRun();                    // back to the live controls
+  // Per-epoch metrics beside the baselines, and the shown epoch's contingency matrix with
+  // per-cluster purity; CSV or Markdown by the file's extension (.csv, .md).
+  bool exportMetricsTable(const QString& path);
+  bool exportClusterTable(const QString& path);
+  // One PNG per saved epoch (frame-00001.png, ...) at scale x the view's size; with
+  // framesPerEpoch > 1, that many frames per step, the points moved linearly in between.
+  // progress(done, total) is called after each frame; returning false stops the export.
+  bool exportFrames(const QString& dir, int scale = 1, int framesPerEpoch = 1,
+                    const std::function<bool(int, int)>& progress = {});
+  // Opens a window with this run and `path` side by side; null (banner says why) on failure.
+  CompareWindow* compareWith(const QString& path);
+
  signals:
   void runStarted(QString runPath);
   void epochShown(int epoch);
   void runFinished(centroid::TrainResult result);  // Completed, EarlyStopped, Cancelled, Failed
   void runFailed(QString message);                 // could not start, or threw
   void runEnded(bool ok);                          // after either of the two above
+  void runOpened(QString path);                    // a saved run is on the timeline
+  void replayFrameShown(int epoch);                // the timeline moved to this epoch
+  void pointSelected(int index);                   // a click on a view point
+
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
 
  private:
   void buildUi(const Options& options);
@@ -101,6 +146,28 @@ class MainWindow : public QMainWindow {
   void showError(const QString& text);
   void exportViewDialog();
   void exportWindowDialog();
+
+  // MainWindowReplay.cpp
+  void buildReplayUi(QVBoxLayout* centre);
+  QWidget* settingsPane(QWidget* controls);  // the controls, or a replayed run's settings
+  void addOpenActions(QMenu* file);
+  void addReplayMenu();
+  void onRunOpened();
+  void onReplayFrame(int index, const EpochFramePtr& frame, bool animate);
+  void onEpochsAppended(int count);
+  void onFollowingChanged(bool following);
+  void updateReplayActions();
+  void rememberRun(const QString& path);
+  void rebuildRecentMenu();
+  void showHover(int index);
+  void selectPoint(int index);
+  void openDialog();
+  void compareDialog();
+  // MainWindowExport.cpp
+  void addExportActions(QMenu* file);
+  void exportViewScaledDialog(int scale);
+  void exportTableDialog(bool metrics);
+  void exportFramesDialog();
 
   // A signal belongs to the run on screen: its id, and that run has not ended yet (the
   // worker's signals of one run arrive in order, so nothing legitimate follows its end).
@@ -140,6 +207,22 @@ class MainWindow : public QMainWindow {
   QAction* colorByLabel_ = nullptr;
   QAction* colorByCluster_ = nullptr;
   QMenu* viewMenu_ = nullptr;
+
+  // Replay.
+  ReplayController* replay_ = nullptr;
+  Timeline* timeline_ = nullptr;
+  ClassFilter* classFilter_ = nullptr;
+  PointInspector* inspector_ = nullptr;
+  RunSummaryPanel* runSummary_ = nullptr;
+  QStackedWidget* settingsStack_ = nullptr;
+  QPointer<CompareWindow> compare_;
+  QMenu* recentMenu_ = nullptr;
+  QAction* openAction_ = nullptr;
+  QList<QAction*> replayActions_;    // enabled only while a run is replayed
+  QList<QAction*> needsRunActions_;  // enabled when there is a run to export or compare
+  QStringList recentRuns_;
+  int liveTransitionMs_ = 600;       // the view's own transition, restored after a replay
+  int selectedPoint_ = -1;
 };
 
 }  // namespace centroid::ui

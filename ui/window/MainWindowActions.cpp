@@ -68,7 +68,10 @@ void MainWindow::createActions() {
   connect(quit, &QAction::triggered, this, &QWidget::close);
 
   QMenu* file = menuBar()->addMenu(tr("&File"));
+  addOpenActions(file);  // Open, Open Recent, Compare With (MainWindowReplay.cpp)
+  file->addSeparator();
   file->addAction(exportView);
+  addExportActions(file);  // scaled views, animation frames, tables (MainWindowExport.cpp)
   file->addAction(exportWindow);
   file->addSeparator();
   file->addAction(quit);
@@ -76,6 +79,7 @@ void MainWindow::createActions() {
   run->addAction(trainAction_);
   run->addAction(stopAction_);
   viewMenu_ = menuBar()->addMenu(tr("&View"));
+  addReplayMenu();  // before View
   viewMenu_->addAction(resetAction);
   viewMenu_->addSeparator();
   viewMenu_->addAction(colorByLabel_);

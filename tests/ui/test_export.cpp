@@ -1,0 +1,348 @@
+// QtTest for export: the metrics and cluster tables (CSV parses back to the stored numbers,
+// Markdown reads as a table), screenshots at 1x-4x and animation frames from the window and
+// from the command line (the built centroid program, run with QProcess on the test's
+// display), and the command line's answer to bad files: exit code 2 and one line. Under Xvfb.
+#include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QImage>
+#include <QProcess>
+#include <QSet>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "core/Metrics.h"
+#include "core/Tables.h"
+#include "tests/ui/ReplayFixture.h"
+#include "ui/VtkOpenGLWidget.h"
+#include "ui/window/MainWindow.h"
+#include "ui/window/ReplayController.h"
+
+using namespace centroid;
+using namespace centroid::ui;
+using namespace centroid::replaytest;
+
+Q_DECLARE_METATYPE(centroid::replaytest::BadFile)
+
+namespace {
+
+constexpr int kPoints = 400;
+constexpr int kEpochs = 4;
+
+// A minimal RFC 4180 reader: enough for quoted fields with commas and doubled quotes.
+QList<QStringList> parseCsv(const QString& text) {
+  QList<QStringList> rows;
+  QStringList row;
+  QString field;
+  bool quoted = false;
+  for (int i = 0; i < text.size(); ++i) {
+    const QChar c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      row << field;
+      field.clear();
+    } else if (c == '\n') {
+      row << field;
+      rows << row;
+      row.clear();
+      field.clear();
+    } else {
+      field += c;
+    }
+  }
+  return rows;
+}
+
+QString readText(const QString& path) {
+  QFile f(path);
+  return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+}
+
+// Not blank: the image holds the cloud's colours, not only the background and text.
+int distinctColours(const QImage& image) {
+  QSet<QRgb> seen;
+  for (int y = 0; y < image.height(); y += 2)
+    for (int x = 0; x < image.width(); x += 2) seen.insert(image.pixel(x, y));
+  return seen.size();
+}
+
+struct Result {
+  int code = -1;
+  QString out, err;
+};
+
+Result runCentroid(const QStringList& args) {
+  QProcess p;
+  p.setProgram(QStringLiteral(CENTROID_GUI_EXE));
+  // Qt warns on stderr when XDG_RUNTIME_DIR is unset (as under a bare xvfb-run); a desktop
+  // session sets it. Set it here so stderr holds only what centroid itself says.
+  static QTemporaryDir runtime;
+  QFile::setPermissions(runtime.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  if (!env.contains("XDG_RUNTIME_DIR")) env.insert("XDG_RUNTIME_DIR", runtime.path());
+  p.setProcessEnvironment(env);
+  p.setArguments(args);
+  p.start();
+  Result r;
+  if (!p.waitForFinished(120000)) {
+    p.kill();
+    p.waitForFinished();
+    r.err = "timed out";
+    return r;
+  }
+  r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+  r.out = QString::fromUtf8(p.readAllStandardOutput());
+  r.err = QString::fromUtf8(p.readAllStandardError());
+  return r;
+}
+
+}  // namespace
+
+class TestExport : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase();
+  void metricsTableMatchesRun();
+  void clusterTableMatchesContingency();
+  void tableFormats();
+  void windowExports();
+  void screenshotsAtScale();
+  void commandLineScreenshot();
+  void commandLineFramesAndTables();
+  void commandLineBadFiles_data();
+  void commandLineBadFiles();
+  void commandLineBadSwitches_data();
+  void commandLineBadSwitches();
+
+ private:
+  QString path(const QString& name) const { return tmp_.filePath(name); }
+  QTemporaryDir tmp_;
+  QString run_;
+};
+
+void TestExport::initTestCase() {
+  QVERIFY(tmp_.isValid());
+  QStandardPaths::setTestModeEnabled(true);
+  run_ = path("run.h5");
+  writeFixtureRun(run_.toStdString(), kPoints, kEpochs);
+}
+
+void TestExport::metricsTableMatchesRun() {
+  RunReader reader(run_.toStdString());
+  const auto summaries = reader.summaries();
+  const auto baselines = reader.baselines();
+  const auto rows = parseCsv(QString::fromStdString(toCsv(metricsTable(summaries, baselines))));
+  QCOMPARE(rows.size(), 1 + kEpochs + 2);
+  QCOMPARE(rows[0], QStringList({"method", "epoch", "loss", "seed_purity", "purity", "nmi", "ari", "accuracy",
+                                 "non_empty_clusters"}));
+  for (int e = 0; e < kEpochs; ++e) {
+    const QStringList& r = rows[1 + e];
+    const EpochSummary& s = summaries[static_cast<std::size_t>(e)];
+    QCOMPARE(r[0], QStringLiteral("k-means loss"));
+    QCOMPARE(r[1].toInt(), s.epoch);
+    // Bit for bit: the CSV holds the shortest text that reads back as the stored double.
+    QCOMPARE(r[2].toDouble(), s.loss);
+    QCOMPARE(r[3].toDouble(), s.metrics.seedPurity);
+    QCOMPARE(r[4].toDouble(), s.metrics.purity);
+    QCOMPARE(r[5].toDouble(), s.metrics.nmi);
+    QCOMPARE(r[6].toDouble(), s.metrics.ari);
+    QCOMPARE(r[7].toDouble(), s.metrics.accuracy);
+    QCOMPARE(r[8].toInt(), s.metrics.nonEmptyClusters);
+  }
+  for (int b = 0; b < 2; ++b) {
+    const QStringList& r = rows[1 + kEpochs + b];
+    QCOMPARE(r[0], QString::fromStdString(baselines[static_cast<std::size_t>(b)].name));
+    QVERIFY(r[1].isEmpty() && r[2].isEmpty());  // baselines have no epoch and no loss
+    QCOMPARE(r[5].toDouble(), baselines[static_cast<std::size_t>(b)].metrics.nmi);
+  }
+  const QString md = QString::fromStdString(toMarkdown(metricsTable(summaries, baselines)));
+  const QStringList lines = md.split('\n', Qt::SkipEmptyParts);
+  QCOMPARE(lines.size(), 2 + kEpochs + 2);
+  QVERIFY(lines[0].startsWith("| Method | Epoch | Loss | Seed purity |"));
+  QVERIFY(lines[1].startsWith("| --- | ---: |"));
+  QVERIFY(lines[2].contains(QStringLiteral("| %1 |").arg(QString::number(summaries[0].metrics.nmi, 'f', 3))));
+  QVERIFY(lines.last().startsWith("| PCA(3) + k-means | – | – |"));
+}
+
+void TestExport::clusterTableMatchesContingency() {
+  // Three clusters, two classes, one empty cluster; names with a comma to test quoting.
+  const Contingency t = contingency({0, 0, 0, 1, 1, 0}, {0, 0, 1, 1, 1, 1}, 3, 2);
+  const Table table = clusterTable(t, {"zero, really", "one"});
+  const auto rows = parseCsv(QString::fromStdString(toCsv(table)));
+  QCOMPARE(rows[0], QStringList({"cluster", "size", "n_zero__really", "n_one", "majority", "majority_count",
+                                 "purity"}));
+  QCOMPARE(rows.size(), 1 + 3 + 1);
+  QCOMPARE(rows[1],
+           QStringList({"0", "4", "2", "2", "zero, really", "2", "0.5"}));  // a tie goes to the lower label
+  QCOMPARE(rows[2], QStringList({"1", "2", "0", "2", "one", "2", "1"}));
+  QCOMPARE(rows[3], QStringList({"2", "0", "0", "0", "", "0", ""}));  // empty: no majority, no purity
+  QCOMPARE(rows[4].mid(0, 6), QStringList({"all", "6", "2", "4", "", "4"}));
+  QCOMPARE(rows[4][6].toDouble(), purity(t));  // the standard purity, exactly
+  const QString md = QString::fromStdString(toMarkdown(table));
+  QVERIFY(md.contains("| 2 | 0 | 0 | 0 | – | 0 | – |"));
+  QVERIFY(md.contains("| Cluster | Size | zero, really | one | Majority | Majority count | Purity |"));
+}
+
+void TestExport::tableFormats() {
+  TableFormat f;
+  QVERIFY(tableFormatForPath("a/b.CSV", f) && f == TableFormat::Csv);
+  QVERIFY(tableFormatForPath("b.md", f) && f == TableFormat::Markdown);
+  QVERIFY(tableFormatForPath("b.markdown", f) && f == TableFormat::Markdown);
+  QVERIFY(!tableFormatForPath("b.txt", f));
+  QVERIFY(!tableFormatForPath("dir.csv/b", f));
+  QVERIFY_THROWS_EXCEPTION(std::runtime_error, writeTextFile(path("no-such-dir/x.csv").toStdString(), "x"));
+}
+
+void TestExport::windowExports() {
+  MainWindow::Options o;
+  o.useSettings = false;
+  MainWindow w(o);
+  w.show();
+  QVERIFY(!w.exportMetricsTable(path("none.csv")));  // nothing to export yet
+  QVERIFY(w.bannerText().contains("No run to export"));
+  QVERIFY(w.openRun(run_));
+  QVERIFY(w.exportMetricsTable(path("metrics.csv")));
+  QCOMPARE(readText(path("metrics.csv")),
+           QString::fromStdString(
+               toCsv(metricsTable(RunReader(run_.toStdString()).summaries(), fixtureBaselines()))));
+  QVERIFY(w.exportMetricsTable(path("metrics.md")));
+  QVERIFY(readText(path("metrics.md")).startsWith("| Method |"));
+  QVERIFY(!w.exportMetricsTable(path("metrics.xlsx")));
+  QVERIFY(w.bannerText().contains(".csv or .md"));
+
+  // The clusters of the epoch on screen: epoch 2.
+  w.replay()->setCurrentIndex(1);
+  QVERIFY(w.exportClusterTable(path("clusters.csv")));
+  const auto rows = parseCsv(readText(path("clusters.csv")));
+  QCOMPARE(rows.size(), 1 + 10 + 1);
+  const EpochFrame f = fixtureFrame(2, kPoints);
+  const Contingency t = contingency(f.assignments, fixtureView(kPoints, false).labels, 10, 10);
+  for (int k = 0; k < 10; ++k) {
+    QCOMPARE(rows[1 + k][1].toLongLong(), t.clusterSize(k));
+    for (int c = 0; c < 10; ++c) QCOMPARE(rows[1 + k][2 + c].toLongLong(), t.at(k, c));
+  }
+  QCOMPARE(rows.last()[0], QStringLiteral("all"));
+  QCOMPARE(rows.last()[1].toInt(), kPoints);
+  QVERIFY(w.exportClusterTable(path("clusters.md")));
+  QVERIFY(readText(path("clusters.md")).contains("| digit 0 |"));
+}
+
+void TestExport::screenshotsAtScale() {
+  MainWindow::Options o;
+  o.useSettings = false;
+  MainWindow w(o);
+  w.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&w));
+  if (!w.view()) QSKIP("no OpenGL");
+  QVERIFY(w.openRun(run_));
+  QTest::qWait(200);
+  const QSize device = w.view()->size() * w.view()->devicePixelRatio();
+  for (int scale : {1, 3}) {
+    const QString png = path(QStringLiteral("view-%1x.png").arg(scale));
+    QVERIFY(w.exportViewImage(png, scale));
+    const QImage image(png);
+    QCOMPARE(image.size(), device * scale);
+    QVERIFY(distinctColours(image) > 8);
+  }
+  // Frames: one per epoch, or several per step with the points moving in between.
+  QVERIFY(w.exportFrames(path("frames"), 1, 1));
+  QCOMPARE(QDir(path("frames")).entryList({"frame-*.png"}).size(), kEpochs);
+  QVERIFY(w.exportFrames(path("frames3"), 1, 3));
+  QCOMPARE(QDir(path("frames3")).entryList({"frame-*.png"}).size(), (kEpochs - 1) * 3 + 1);
+  QVERIFY(QImage(path("frames3/frame-00002.png")) != QImage(path("frames3/frame-00001.png")));
+  QCOMPARE(w.replay()->currentEpoch(), kEpochs);  // back where the user was
+}
+
+void TestExport::commandLineScreenshot() {
+  const QString one = path("cli-1x.png"), two = path("cli-2x.png");
+  Result r = runCentroid({"--open", run_, "--epoch", "2", "--screenshot", one, "--quit"});
+  QVERIFY2(r.code == 0, qPrintable(r.err));
+  QVERIFY(r.out.contains("wrote " + one));
+  r = runCentroid({"--open", run_, "--epoch", "2", "--screenshot", two, "--scale", "2", "--color-by",
+                   "cluster", "--quit"});
+  QVERIFY2(r.code == 0, qPrintable(r.err));
+  const QImage a(one), b(two);
+  QVERIFY(!a.isNull() && !b.isNull());
+  QCOMPARE(b.size(), a.size() * 2);
+  QVERIFY2(distinctColours(a) > 8, "the screenshot is blank");
+  QVERIFY(distinctColours(b) > 8);
+}
+
+void TestExport::commandLineFramesAndTables() {
+  const QString frames = path("cli-frames"), metrics = path("cli-metrics.csv"),
+                clusters = path("cli-clusters.md");
+  // The run file as the only argument opens it, like --open.
+  const Result r = runCentroid({run_, "--frames-dir", frames, "--export-metrics", metrics,
+                                "--export-clusters", clusters, "--epoch", "3", "--quit"});
+  QVERIFY2(r.code == 0, qPrintable(r.err));
+  QCOMPARE(QDir(frames).entryList({"frame-*.png"}).size(), kEpochs);
+  QCOMPARE(readText(metrics), QString::fromStdString(toCsv(metricsTable(
+                                  RunReader(run_.toStdString()).summaries(), fixtureBaselines()))));
+  const EpochFrame f = fixtureFrame(3, kPoints);
+  const Contingency t = contingency(f.assignments, fixtureView(kPoints, false).labels, 10, 10);
+  QCOMPARE(readText(clusters),
+           QString::fromStdString(toMarkdown(clusterTable(t, fixtureView(kPoints, false).classNames))));
+}
+
+void TestExport::commandLineBadFiles_data() {
+  QTest::addColumn<BadFile>("kind");
+  QTest::addRow("truncated") << BadFile::Truncated;
+  QTest::addRow("foreign HDF5") << BadFile::Foreign;
+  QTest::addRow("newer format") << BadFile::Newer;
+  QTest::addRow("empty") << BadFile::Empty;
+  QTest::addRow("not HDF5") << BadFile::NotHdf5;
+}
+
+void TestExport::commandLineBadFiles() {
+  QFETCH(BadFile, kind);
+  const QString bad = QString::fromStdString(writeBadFile(kind, tmp_.path().toStdString()));
+  const QString png = path("never.png");
+  const Result r = runCentroid({"--open", bad, "--screenshot", png, "--quit"});
+  QCOMPARE(r.code, 2);
+  const QStringList lines = r.err.split('\n', Qt::SkipEmptyParts);
+  QCOMPARE(lines.size(), 1);
+  QVERIFY2(lines[0].startsWith("centroid: " + bad + ": "), qPrintable(lines[0]));
+  QVERIFY2(lines[0].contains(badFileMessage(kind)), qPrintable(lines[0]));
+  QVERIFY(!QFile::exists(png));
+}
+
+void TestExport::commandLineBadSwitches_data() {
+  QTest::addColumn<QStringList>("args");
+  QTest::addColumn<QString>("message");
+  QTest::addRow("epoch not stored") << QStringList{"--epoch", "9"} << "--epoch 9: the run has epochs 1 to 4";
+  QTest::addRow("scale too large") << QStringList{"--scale", "5", "--screenshot", "x.png"} << "--scale";
+  QTest::addRow("table format") << QStringList{"--export-metrics", "m.xlsx"} << "use .csv or .md";
+  QTest::addRow("missing file") << QStringList{"--open", "/nonexistent/run.h5"} << "no such file";
+}
+
+void TestExport::commandLineBadSwitches() {
+  QFETCH(QStringList, args);
+  QFETCH(QString, message);
+  QStringList all = args;
+  if (!all.contains("--open")) all << "--open" << run_;
+  const Result r = runCentroid(all << "--quit");
+  QCOMPARE(r.code, 2);
+  QCOMPARE(r.err.count('\n'), 1);
+  QVERIFY2(r.err.contains(message), qPrintable(r.err));
+}
+
+int main(int argc, char** argv) {
+  centroid::ui::VtkOpenGLWidget::installDefaultSurfaceFormat();
+  QApplication app(argc, argv);
+  TestExport test;
+  return QTest::qExec(&test, argc, argv);
+}
+
+#include "test_export.moc"

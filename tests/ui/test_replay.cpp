@@ -1,0 +1,362 @@
+// QtTest for replaying saved runs: the controller reads only the epochs asked for, the window
+// shows the right epoch's positions, charts and tables, the keys and playback move the
+// timeline, a run being written is followed, bad files are explained in the banner, recent
+// runs and drops open, training and replay take turns. Hover, filter and compare:
+// test_inspect.cpp. Runs under Xvfb.
+#include <QApplication>
+#include <QDir>
+#include <QDropEvent>
+#include <QFileInfo>
+#include <QMimeData>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+#include <cstdlib>
+
+#include "tests/ui/ReplayTestSupport.h"
+#include "ui/VtkOpenGLWidget.h"
+#include "ui/window/ClassFilter.h"
+#include "ui/window/ControlsPanel.h"
+#include "ui/window/MainWindow.h"
+#include "ui/window/MetricsCharts.h"
+#include "ui/window/MetricsTableModel.h"
+#include "ui/window/PurityPanel.h"
+#include "ui/window/PurityTableModel.h"
+#include "ui/window/ReplayController.h"
+#include "ui/window/RunSummaryPanel.h"
+#include "ui/window/Timeline.h"
+
+using namespace centroid;
+using namespace centroid::ui;
+using namespace centroid::replaytest;
+
+Q_DECLARE_METATYPE(centroid::replaytest::BadFile)
+
+class TestReplay : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase();
+  void controllerReadsOnlyNeighbours();
+  void windowShowsTheRightEpoch();
+  void keysAndPlayback();
+  void followsALiveRun();
+  void badFilesExplained_data();
+  void badFilesExplained();
+  void recentRunsAndDrop();
+  void closeRunRestoresControls();
+  void trainingAndReplayTakeTurns();
+
+ private:
+  QString path(const QString& name) const { return tmp_.filePath(name); }
+  QTemporaryDir tmp_;
+  QString run_;
+};
+
+void TestReplay::initTestCase() {
+  QVERIFY(tmp_.isValid());
+  QStandardPaths::setTestModeEnabled(true);
+  QCoreApplication::setOrganizationName("CentroidTest");
+  QCoreApplication::setApplicationName("test_replay");
+  QSettings::setDefaultFormat(QSettings::IniFormat);
+  QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, tmp_.filePath("settings"));
+  run_ = path("run.h5");
+  writeFixtureRun(run_.toStdString(), kPoints, kEpochs);
+  if (!MainWindow::openGlAvailable()) qWarning("no OpenGL: the 3-D checks are skipped");
+}
+
+void TestReplay::controllerReadsOnlyNeighbours() {
+  ReplayController c;
+  QSignalSpy changed(&c, &ReplayController::currentChanged);
+  QVERIFY2(c.open(run_), qPrintable(c.errorString()));
+  QCOMPARE(c.epochCount(), kEpochs);
+  QCOMPARE(c.currentIndex(), kEpochs - 1);  // opens on the last epoch
+  QCOMPARE(changed.count(), 1);
+  QVERIFY(!c.isFollowing());  // a finished run
+  QCOMPARE(c.config().learningRate, 3e-4);
+  QCOMPARE(c.viewSet()->labels.size(), std::size_t{kPoints});
+  QCOMPARE(c.baselines().size(), std::size_t{2});
+
+  QVERIFY(c.setCurrentIndex(2));
+  QCOMPARE(c.currentEpoch(), 3);
+  QCOMPARE(c.currentFrame()->embedding, fixtureFrame(3, kPoints).embedding);
+  QCOMPARE(c.currentFrame()->assignments, fixtureFrame(3, kPoints).assignments);
+  QVERIFY(c.cachedIndices().size() <= 3);
+  for (int i : c.cachedIndices()) QVERIFY(std::abs(i - 2) <= 1);
+  // The prefetch of the next epoch in the direction of travel (here backwards).
+  QTRY_VERIFY(c.cachedIndices() == std::vector<int>({1, 2}));
+  QVERIFY(c.setCurrentIndex(0));
+  QTRY_VERIFY(c.cachedIndices() == std::vector<int>({0, 1}));
+  QCOMPARE(c.indexOfEpoch(4), 3);
+  QCOMPARE(c.indexOfEpoch(99), -1);
+  QVERIFY(c.setCurrentIndex(99));  // clamped
+  QCOMPARE(c.currentIndex(), kEpochs - 1);
+}
+
+void TestReplay::windowShowsTheRightEpoch() {
+  MainWindow w(scripted());
+  w.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&w));
+  QSignalSpy opened(&w, &MainWindow::runOpened);
+  QVERIFY(w.openRun(run_));
+  QCOMPARE(opened.count(), 1);
+  QVERIFY(w.isReplaying());
+  QVERIFY(w.bannerText().isEmpty());
+  QVERIFY(w.timeline()->isVisible());
+  QCOMPARE(w.timeline()->count(), kEpochs);
+  QCOMPARE(w.charts()->epochCount(), kEpochs);
+  QCOMPARE(w.charts()->currentEpoch(), kEpochs);
+  QCOMPARE(w.purity()->purityModel()->clusterCount(), 10);
+  QCOMPARE(w.runSummary()->value("Learning rate"), QStringLiteral("3e-4"));
+  QCOMPARE(w.runSummary()->value("Status"), QStringLiteral("completed (max epochs reached)"));
+  QVERIFY(w.windowTitle().contains("run.h5"));
+  QCOMPARE(w.classFilter()->classCount(), 10);
+
+  // Scrubbing: the slider jumps to epoch 3; everything shows epoch 3.
+  w.timeline()->slider()->setValue(2);
+  QCOMPARE(w.replay()->currentEpoch(), 3);
+  QCOMPARE(w.lastFrame()->epoch, 3);
+  QCOMPARE(w.charts()->currentEpoch(), 3);
+  QVERIFY(w.purity()->metricsModel()->hasCurrent());
+  // The table recomputes the epoch's metrics from its assignments (the fixture's clusters
+  // are the labels shifted by the epoch, so a perfect clustering).
+  QVERIFY(w.purity()
+              ->metricsModel()
+              ->data(w.purity()->metricsModel()->index(0, MetricsTableModel::MethodColumn))
+              .toString()
+              .contains("epoch 3"));
+  QCOMPARE(w.purity()
+               ->metricsModel()
+               ->data(w.purity()->metricsModel()->index(0, MetricsTableModel::NmiColumn))
+               .toString(),
+           QStringLiteral("1.000"));
+  QVERIFY(w.timeline()->positionText().contains("epoch 3"));
+  if (w.view()) {
+    QVERIFY(!w.view()->isAnimating());  // a scrub jumps
+    QVERIFY(showsEpoch(w.view(), 3));
+    QVERIFY(w.view()->epochText().startsWith("epoch 3 "));
+  }
+  // A click on the charts jumps there too.
+  emit w.charts()->epochClicked(5);
+  QCOMPARE(w.replay()->currentEpoch(), 5);
+  if (w.view()) QVERIFY(showsEpoch(w.view(), 5));
+}
+
+void TestReplay::keysAndPlayback() {
+  MainWindow w(scripted());
+  w.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&w));
+  QVERIFY(w.openRun(run_));
+  w.activateWindow();
+  QVERIFY(QTest::qWaitForWindowActive(&w));
+  QTest::keyClick(&w, Qt::Key_Left);
+  QCOMPARE(w.replay()->currentEpoch(), kEpochs - 1);
+  QTest::keyClick(&w, Qt::Key_Left);
+  QCOMPARE(w.replay()->currentEpoch(), kEpochs - 2);
+  if (w.view()) {
+    QVERIFY(w.view()->isAnimating());  // a step glides
+    QSignalSpy landed(w.view(), &ScatterView::transitionFinished);
+    QVERIFY(landed.wait(3000));
+    QVERIFY(showsEpoch(w.view(), kEpochs - 2));
+  }
+  QTest::keyClick(&w, Qt::Key_Right);
+  QCOMPARE(w.replay()->currentEpoch(), kEpochs - 1);
+
+  // Space plays from where it is; at 4x each epoch takes 250 ms and its glide 200 ms.
+  w.timeline()->setSpeed(4);
+  QCOMPARE(w.timeline()->epochIntervalMs(), 250);
+  w.timeline()->setCurrentIndex(0);
+  w.replay()->setCurrentIndex(0);
+  QSignalSpy shown(&w, &MainWindow::replayFrameShown);
+  QTest::keyClick(&w, Qt::Key_Space);
+  QVERIFY(w.timeline()->isPlaying());
+  QVERIFY(shown.wait(2000));
+  if (w.view()) QCOMPARE(w.view()->transitionMs(), 200);
+  // Without loop it stops at the last epoch.
+  QTRY_VERIFY_WITH_TIMEOUT(!w.timeline()->isPlaying(), 5000);
+  QCOMPARE(w.replay()->currentEpoch(), kEpochs);
+  QCOMPARE(shown.count(), kEpochs - 1);
+  for (int i = 0; i < shown.count(); ++i) QCOMPARE(shown.at(i).first().toInt(), i + 2);  // in order
+
+  // With loop it wraps to the first epoch; Space pauses.
+  w.timeline()->setLoop(true);
+  shown.clear();
+  QTest::keyClick(&w, Qt::Key_Space);  // at the end: starts over at the first epoch
+  QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= kEpochs + 1, 5000);
+  QTest::keyClick(&w, Qt::Key_Space);
+  QVERIFY(!w.timeline()->isPlaying());
+  bool wrapped = false;
+  for (int i = 1; i < shown.count(); ++i)
+    wrapped |= shown.at(i - 1).first().toInt() == kEpochs && shown.at(i).first().toInt() == 1;
+  QVERIFY(wrapped);
+}
+void TestReplay::followsALiveRun() {
+  const QString live = path("live.h5");
+  RunWriter writer(live.toStdString(), fixtureConfig(kPoints), fixtureView(kPoints), fixtureLayout(),
+                   fixtureBaselines(), "MNIST");
+  writer.append(fixtureFrame(1, kPoints));
+  writer.append(fixtureFrame(2, kPoints));
+
+  MainWindow w(scripted());
+  w.show();
+  QVERIFY(w.openRun(live));
+  QVERIFY(w.replay()->isFollowing());
+  QVERIFY(w.timeline()->isLive());
+  QCOMPARE(w.timeline()->count(), 2);
+  QCOMPARE(w.replay()->currentEpoch(), 2);
+
+  // The writer appends; the window's timer (every ~500 ms) finds it.
+  QSignalSpy appended(w.replay(), &ReplayController::epochsAppended);
+  writer.append(fixtureFrame(3, kPoints));
+  QVERIFY(appended.wait(3000));
+  QCOMPARE(w.timeline()->count(), 3);
+  QCOMPARE(w.charts()->epochCount(), 3);
+  QCOMPARE(w.replay()->currentEpoch(), 3);  // it was watching the newest epoch, so it moves on
+  QCOMPARE(w.replay()->summaries().back().loss, fixtureFrame(3, kPoints).loss);
+
+  // Someone looking back stays where they are while the run grows.
+  w.replay()->setCurrentIndex(0);
+  writer.append(fixtureFrame(4, kPoints));
+  QVERIFY(w.replay()->poll());
+  QCOMPARE(w.timeline()->count(), 4);
+  QCOMPARE(w.replay()->currentEpoch(), 1);
+
+  // The writer finishes: following stops, the summary says how it ended.
+  writer.setStatus("completed", "max epochs reached");
+  QTRY_VERIFY_WITH_TIMEOUT(!w.replay()->isFollowing(), 3000);
+  QVERIFY(!w.timeline()->isLive());
+  QVERIFY(w.runSummary()->value("Status").startsWith("completed"));
+}
+
+void TestReplay::badFilesExplained_data() {
+  QTest::addColumn<BadFile>("kind");
+  QTest::addRow("truncated") << BadFile::Truncated;
+  QTest::addRow("foreign HDF5") << BadFile::Foreign;
+  QTest::addRow("newer format") << BadFile::Newer;
+  QTest::addRow("empty") << BadFile::Empty;
+  QTest::addRow("not HDF5") << BadFile::NotHdf5;
+}
+
+void TestReplay::badFilesExplained() {
+  QFETCH(BadFile, kind);
+  const QString bad = QString::fromStdString(writeBadFile(kind, tmp_.path().toStdString()));
+  MainWindow w(scripted());
+  w.show();
+  // First with nothing open, then over a good run, which must stay on screen.
+  QVERIFY(!w.openRun(bad));
+  QVERIFY2(w.bannerText().contains(badFileMessage(kind)), qPrintable(w.bannerText()));
+  QVERIFY(w.bannerText().contains(bad));  // names the file
+  QVERIFY(!w.isReplaying());
+  QVERIFY(w.openRun(run_));
+  QVERIFY(w.bannerText().isEmpty());
+  QVERIFY(!w.openRun(bad));
+  QVERIFY(w.bannerText().contains(badFileMessage(kind)));
+  QVERIFY(w.isReplaying());
+  QCOMPARE(w.replay()->path(), run_);
+  QCOMPARE(w.timeline()->count(), kEpochs);
+  w.timeline()->step(-1);  // still usable
+  QCOMPARE(w.replay()->currentEpoch(), kEpochs - 1);
+}
+
+void TestReplay::recentRunsAndDrop() {
+  const QString second = path("second.h5");
+  writeFixtureRun(second.toStdString(), 100, 2);
+  {
+    MainWindow w;  // remembers, in the redirected settings
+    QVERIFY(w.openRun(run_));
+    QVERIFY(w.openRun(second));
+    QVERIFY(w.openRun(run_));
+    QCOMPARE(w.recentRuns(), QStringList({run_, second}));  // newest first, no duplicates
+    for (int i = 0; i < 10; ++i) {
+      const QString p = path(QStringLiteral("r%1.h5").arg(i));
+      QFile::copy(second, p);
+      QVERIFY(w.openRun(p));
+    }
+    QCOMPARE(w.recentRuns().size(), 8);
+    QCOMPARE(w.recentRuns().first(), path("r9.h5"));
+    w.close();
+  }
+  MainWindow again;
+  QCOMPARE(again.recentRuns().size(), 8);
+  QCOMPARE(again.recentRuns().first(), path("r9.h5"));
+
+  // Dropping a file opens it.
+  MainWindow w(scripted());
+  w.show();
+  QMimeData data;
+  data.setUrls({QUrl::fromLocalFile(second)});
+  QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(&w, &enter);
+  QVERIFY(enter.isAccepted());
+  QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(&w, &drop);
+  QVERIFY(w.isReplaying());
+  QCOMPARE(w.replay()->path(), second);
+  QCOMPARE(w.timeline()->count(), 2);
+}
+
+void TestReplay::closeRunRestoresControls() {
+  MainWindow w(scripted());
+  w.show();
+  auto* stack = w.findChild<QStackedWidget*>();
+  QVERIFY(stack);
+  QCOMPARE(stack->currentIndex(), 0);
+  QVERIFY(w.openRun(run_));
+  QCOMPARE(stack->currentIndex(), 1);  // the run's settings, read-only
+  w.closeRun();
+  QVERIFY(!w.isReplaying());
+  QCOMPARE(stack->currentIndex(), 0);
+  QVERIFY(!w.timeline()->isVisible());
+  QCOMPARE(w.charts()->epochCount(), 0);
+  QVERIFY(!w.lastFrame());
+  if (w.view()) QCOMPARE(w.view()->pointCount(), 0);
+}
+void TestReplay::trainingAndReplayTakeTurns() {
+  const QString data = QStringLiteral(CENTROID_SOURCE_DIR "/data");
+  if (!QFileInfo::exists(data + "/mnist/train-images-idx3-ubyte")) QSKIP("MNIST is not in data/mnist");
+  MainWindow w(scripted());
+  w.show();
+  QVERIFY(w.openRun(run_));
+  // Invalid settings are refused before the replay is left.
+  TrainConfig bad;
+  bad.clusters = 1;
+  QVERIFY(!w.startTraining(bad));
+  QVERIFY(w.isReplaying());
+  // A real run replaces the replay; while it trains, no run file can be opened.
+  TrainConfig c;
+  c.dataDir = data.toStdString();
+  c.subset = 1000;
+  c.viewTrain = 500;
+  c.viewTest = 0;
+  c.maxEpochs = 1;
+  c.threads = 2;
+  w.controls()->setRunsFolder(path("runs"));
+  QDir().mkpath(path("runs"));
+  QSignalSpy ended(&w, &MainWindow::runEnded);
+  QVERIFY(w.startTraining(c));
+  QVERIFY(!w.isReplaying());
+  QVERIFY(!w.timeline()->isVisible());
+  QVERIFY(!w.openRun(run_));
+  QVERIFY(w.bannerText().contains("Stop the run"));
+  QVERIFY(ended.wait(120000));
+  QVERIFY(ended.first().first().toBool());
+  // The run just trained can be replayed (it is the window's run file).
+  const QString trained = w.runPath();
+  QVERIFY(w.openRun(trained));
+  QCOMPARE(w.timeline()->count(), 1);
+}
+
+int main(int argc, char** argv) {
+  centroid::ui::VtkOpenGLWidget::installDefaultSurfaceFormat();
+  QApplication app(argc, argv);
+  TestReplay test;
+  return QTest::qExec(&test, argc, argv);
+}
+
+#include "test_replay.moc"

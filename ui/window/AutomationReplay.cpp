@@ -1,0 +1,141 @@
+// Command-line replay and export: --open a run file, pick --epoch, then write --screenshot,
+// --frames-dir and the --export-* tables, and --quit with 0, or 2 and one line saying why.
+#include <QCommandLineParser>
+#include <QTimer>
+#include <cstdio>
+
+#include "core/Tables.h"
+#include "ui/window/Automation.h"
+#include "ui/window/MainWindow.h"
+#include "ui/window/ReplayController.h"
+
+namespace centroid::ui {
+namespace {
+
+// One line on stderr, whatever the message holds: scripts read the last line as the reason.
+void complainLine(QString text) {
+  text.replace('\n', ' ');
+  std::fprintf(stderr, "centroid: %s\n", qPrintable(text.simplified()));
+}
+
+bool readCount(const QCommandLineParser& p, const QString& name, int low, int high, int& out) {
+  if (!p.isSet(name)) return true;
+  bool ok = false;
+  const int n = p.value(name).trimmed().toInt(&ok);
+  if (!ok || n < low || n > high) {
+    complainLine(QStringLiteral("--%1: expected a whole number from %2 to %3, got \"%4\"")
+                     .arg(name)
+                     .arg(low)
+                     .arg(high)
+                     .arg(p.value(name)));
+    return false;
+  }
+  out = n;
+  return true;
+}
+
+bool checkTablePath(const QString& option, const QString& path) {
+  TableFormat format;
+  if (path.isEmpty() || tableFormatForPath(path.toStdString(), format)) return true;
+  complainLine(QStringLiteral("--%1: the format follows the extension; use .csv or .md, got \"%2\"")
+                   .arg(option, path));
+  return false;
+}
+
+}  // namespace
+
+int parseReplayOptions(const QCommandLineParser& p, GuiOptions& o) {
+  if (p.isSet("open"))
+    o.open = p.value("open");
+  else if (p.positionalArguments().size() == 1)
+    o.open = p.positionalArguments().first();
+  if (p.isSet("epoch")) {
+    int epoch = 0;
+    if (!readCount(p, "epoch", 1, 1 << 30, epoch)) return 2;
+    o.epoch = epoch;
+  }
+  if (!readCount(p, "scale", 1, 4, o.scale) || !readCount(p, "frames-per-epoch", 1, 100, o.framesPerEpoch))
+    return 2;
+  o.framesDir = p.value("frames-dir");
+  o.exportMetrics = p.value("export-metrics");
+  o.exportClusters = p.value("export-clusters");
+  if (!checkTablePath("export-metrics", o.exportMetrics) ||
+      !checkTablePath("export-clusters", o.exportClusters))
+    return 2;
+  if (o.epoch && !o.open) {
+    complainLine(QStringLiteral("--epoch needs --open: it picks an epoch of a saved run"));
+    return 2;
+  }
+  if (o.open && o.train) {
+    complainLine(QStringLiteral("--open and --train exclude each other: replay a run or train one"));
+    return 2;
+  }
+  return -1;
+}
+
+void Automation::beginReplay() {
+  // Queued, as --train: the window maps once before the file is read.
+  QTimer::singleShot(0, this, [this] {
+    if (!window_->openRun(*options_.open)) {
+      complainLine(window_->replay()->errorString().isEmpty() ? window_->bannerText()
+                                                              : window_->replay()->errorString());
+      finish(2);
+      return;
+    }
+    ReplayController* replay = window_->replay();
+    if (options_.epoch) {
+      const int index = replay->indexOfEpoch(*options_.epoch);
+      if (index < 0) {
+        const auto& all = replay->summaries();
+        complainLine(all.empty()
+                         ? QStringLiteral("--epoch %1: the run has no saved epoch").arg(*options_.epoch)
+                         : QStringLiteral("--epoch %1: the run has epochs %2 to %3")
+                               .arg(*options_.epoch)
+                               .arg(all.front().epoch)
+                               .arg(all.back().epoch));
+        finish(2);
+        return;
+      }
+      if (!replay->setCurrentIndex(index, false)) {
+        complainLine(replay->errorString());
+        finish(2);
+        return;
+      }
+    }
+    const bool wantsEpoch = !options_.screenshot.isEmpty() || !options_.windowScreenshot.isEmpty() ||
+                            !options_.exportClusters.isEmpty() || !options_.framesDir.isEmpty();
+    if (wantsEpoch && replay->epochCount() == 0) {
+      complainLine(QStringLiteral("%1: the run has no saved epoch to show").arg(*options_.open));
+      finish(2);
+      return;
+    }
+    // As the plain --screenshot path: give the window a moment to map and draw the epoch.
+    QTimer::singleShot(500, this, [this] {
+      const bool written = writeScreenshots() & writeExports();  // each output, even after a failure
+      finish(written ? 0 : 2);
+    });
+  });
+}
+
+bool Automation::writeExports() {
+  bool ok = true;
+  auto report = [&](bool done, const QString& what) {
+    if (done) {
+      std::printf("centroid: wrote %s\n", qPrintable(what));
+    } else {
+      complainLine(QStringLiteral("could not write %1: %2").arg(what, window_->bannerText()));
+      ok = false;
+    }
+  };
+  if (!options_.framesDir.isEmpty())
+    report(window_->exportFrames(options_.framesDir, options_.scale, options_.framesPerEpoch),
+           options_.framesDir);
+  if (!options_.exportMetrics.isEmpty())
+    report(window_->exportMetricsTable(options_.exportMetrics), options_.exportMetrics);
+  if (!options_.exportClusters.isEmpty())
+    report(window_->exportClusterTable(options_.exportClusters), options_.exportClusters);
+  std::fflush(stdout);
+  return ok;
+}
+
+}  // namespace centroid::ui

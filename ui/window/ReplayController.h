@@ -1,0 +1,100 @@
+// Replay of a saved run: the open RunReader, the epoch on screen, a small frame cache and the
+// timer that follows a run another process is still writing. No widgets: the window, the
+// compare window and the command line drive the same object.
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "core/RunFile.h"
+#include "core/Types.h"
+#include "ui/window/MetaTypes.h"
+
+namespace centroid::ui {
+
+// One thread (the GUI's): RunReader is not to be shared between threads.
+//
+// Scrubbing reads only the epoch asked for (RunReader::frame); the cache holds the current
+// epoch and its two neighbours, so stepping back and forth or playing forward rarely waits on
+// the disk, while a 70,000-point run never holds more than three frames (about 3 MB).
+class ReplayController : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit ReplayController(QObject* parent = nullptr);
+  ~ReplayController() override;
+
+  // Opens a run file, reads its settings, view set, baselines and epoch summaries, and shows
+  // the last epoch. On failure returns false with errorString() set (the RunFileError's
+  // message: it names the file and the fault) and keeps the run that was open before.
+  // A file still marked "running" is followed: new epochs appear as the writer appends them.
+  bool open(const QString& path);
+  void close();
+  bool isOpen() const { return reader_ != nullptr; }
+  QString path() const { return path_; }
+  QString errorString() const { return error_; }
+
+  const TrainConfig& config() const;
+  const std::map<std::string, std::string>& attributes() const;
+  ViewSetPtr viewSet() const { return viewSet_; }
+  const std::vector<BaselineRow>& baselines() const { return baselines_; }
+  const std::vector<EpochSummary>& summaries() const { return summaries_; }
+  QString status() const;        // "completed", "running", ...; empty when it cannot be read
+  QString statusReason() const;  // "patience 5 reached", ...; may be empty
+  int bestEpoch() const;
+
+  int epochCount() const { return static_cast<int>(summaries_.size()); }
+  int currentIndex() const { return current_; }  // -1 while no epoch is shown
+  int currentEpoch() const;                      // its epoch number, 0 while none
+  EpochFramePtr currentFrame() const;
+  // The index-th stored epoch through the cache; null (errorString() says why) when it cannot
+  // be read. Does not change the current epoch.
+  EpochFramePtr frameAt(int index);
+  // Index of the stored epoch numbered `epoch`, -1 if none.
+  int indexOfEpoch(int epoch) const;
+
+  // Makes `index` current and emits currentChanged. Out-of-range indexes are clamped. False
+  // when the epoch cannot be read (error emitted; the previous epoch stays current).
+  bool setCurrentIndex(int index, bool animate = false);
+
+  // Following a live run.
+  bool isFollowing() const { return followTimer_.isActive(); }
+  void setFollowIntervalMs(int ms) { followTimer_.setInterval(ms); }
+  // Looks for new epochs now (the timer calls this every ~500 ms); true when some appeared.
+  bool poll();
+
+  // Indexes held in the cache, ascending (for tests: never more than three).
+  std::vector<int> cachedIndices() const;
+
+ signals:
+  void opened(const QString& path);
+  void closed();
+  void currentChanged(int index, centroid::ui::EpochFramePtr frame, bool animate);
+  // The writer appended epochs: summaries() grew to `count`.
+  void epochsAppended(int count);
+  void followingChanged(bool following);
+  void error(const QString& message);  // an epoch or refresh failed; the run stays open
+
+ private:
+  void trimCache();
+  void prefetch();  // reads the neighbour in the direction of travel while the GUI is idle
+  void stopFollowing();
+
+  std::unique_ptr<RunReader> reader_;
+  QString path_;
+  QString error_;
+  ViewSetPtr viewSet_;
+  std::vector<BaselineRow> baselines_;
+  std::vector<EpochSummary> summaries_;
+  std::map<int, EpochFramePtr> cache_;
+  int current_ = -1;
+  int direction_ = 1;  // of the last move, for prefetching
+  QTimer followTimer_;
+  QTimer prefetchTimer_;
+};
+
+}  // namespace centroid::ui
