@@ -217,8 +217,10 @@ TEST(RunFile, KilledWriterLeavesEveryReportedEpoch) {
     child.kill();
     for (bool follow : {false, true}) {
       RunReader r(path, follow);
+      // The writer keeps appending until the signal lands (on a loaded machine several epochs
+      // after the report we read), so only the lower bound is fixed; every epoch present,
+      // reported or not, must read back bit-exact below.
       ASSERT_GE(r.epochCount(), reported);
-      EXPECT_LE(r.epochCount(), reported + 1);  // the epoch it finished but had not reported yet
       EXPECT_EQ(r.status(), "running");
       auto summaries = r.summaries();
       for (int i = 0; i < r.epochCount(); ++i) {
