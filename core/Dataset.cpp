@@ -51,8 +51,14 @@ std::string whyNotUsable(const std::string& folder) {
   if (!fs::exists(folder, ec)) return "no such folder";
   if (!fs::is_directory(folder, ec)) return "not a folder";
   std::string missing;
-  for (const char* f : kAllFiles)
-    if (findIdxFile(folder, f).empty()) missing += std::string(missing.empty() ? "" : ", ") + f;
+  for (const char* f : kAllFiles) {
+    if (!findIdxFile(folder, f).empty()) continue;
+    // Present under the right name but not a file: "lacks" would contradict what the user sees.
+    const fs::path raw = fs::path(folder) / f;
+    if (fs::is_directory(raw, ec)) return std::string(f) + " is a folder, not a file";
+    if (fs::exists(raw, ec)) return std::string(f) + " is not a regular file";
+    missing += std::string(missing.empty() ? "" : ", ") + f;
+  }
   return missing.empty() ? std::string() : "lacks " + missing + " (raw or .gz)";
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -54,5 +55,16 @@ std::string weightDatasetName(const std::string& parameterName);
 
 // "the 6 epochs stored before are intact", for messages after a failed write.
 std::string intactNote(long long storedEpochs);
+
+// HDF5 1.10 trusts the global heap (where variable-length text lives), which has no checksum:
+// a zeroed object size makes it loop forever, an oversized one or a reference to an index the
+// collection lacks makes it read past its buffers and crash. This walks every collection in the
+// file as HDF5 would, and checks the references stored in `references` (the raw data of
+// contiguous string datasets; attributes sit in checksummed blocks). Empty when all is sound, or
+// the file is not laid out as Centroid writes it (superblock at byte 0, 8-byte lengths).
+struct ByteRange {
+  std::uint64_t offset = 0, size = 0;
+};
+std::string globalHeapFault(const std::string& path, const std::vector<ByteRange>& references = {});
 
 }  // namespace centroid::runfile

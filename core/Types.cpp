@@ -2,9 +2,21 @@
 #include "core/Types.h"
 
 #include <cmath>
+#include <sstream>
 #include <string>
 
 namespace centroid {
+
+namespace {
+
+// "-1e-09", not std::to_string's "-0.000000", which would hide why the value was refused.
+std::string shortNumber(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+}  // namespace
 
 std::string TrainConfig::validate() const {
   using std::to_string;
@@ -21,7 +33,7 @@ std::string TrainConfig::validate() const {
   if (maxEpochs < 1) return "epochs: must be at least 1, got " + to_string(maxEpochs);
   if (patience < 1) return "patience: must be at least 1, got " + to_string(patience);
   if (!(learningRate > 0) || !std::isfinite(learningRate))
-    return "learning rate: must be a positive number, got " + std::to_string(learningRate);
+    return "learning rate: must be a positive number, got " + shortNumber(learningRate);
   if (kmeansMaxIter < 1) return "k-means iterations: must be at least 1, got " + to_string(kmeansMaxIter);
   if (threads < 0) return "threads: must be 0 (all cores) or positive, got " + to_string(threads);
   if (device.empty()) return "device: must be cpu or cuda[:N]";

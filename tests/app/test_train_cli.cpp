@@ -2,75 +2,36 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/RunFile.h"
+#include "support/Process.h"
 
 namespace fs = std::filesystem;
+using centroid::proc::Outcome;
+using centroid::proc::slurp;
 
 namespace {
 
-struct Outcome {
-  int code = -1;
-  std::string out, err;
-};
+fs::path tmpDir(const std::string& name) { return centroid::proc::freshDir("cli-" + name); }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-fs::path tmpDir(const std::string& name) {
-  fs::path d = fs::path(CENTROID_TEST_TMP) / ("cli-" + name);
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-
-// Starts centroid-train with stdout/stderr redirected to files; returns the pid.
-pid_t spawn(const std::vector<std::string>& args, const fs::path& dir) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::freopen((dir / "out.txt").c_str(), "w", stdout);
-    std::freopen((dir / "err.txt").c_str(), "w", stderr);
-    std::vector<char*> argv;
-    std::string exe = CENTROID_TRAIN_EXE;
-    argv.push_back(exe.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(exe.c_str(), argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-Outcome finish(pid_t pid, const fs::path& dir) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  Outcome o;
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  o.out = slurp(dir / "out.txt");
-  o.err = slurp(dir / "err.txt");
-  return o;
+centroid::proc::Child spawn(const std::vector<std::string>& args, const fs::path& dir) {
+  return centroid::proc::spawn(CENTROID_TRAIN_EXE, args, dir);
 }
 
 Outcome run(const std::vector<std::string>& args, const std::string& name) {
-  const fs::path dir = tmpDir(name);
-  return finish(spawn(args, dir), dir);
+  return centroid::proc::finish(spawn(args, tmpDir(name)));
 }
 
 // A small real run: 600 MNIST images, 400 view points.
@@ -191,15 +152,15 @@ TEST(TrainCli, NaNLossExitsThreeAndKeepsSavedEpochs) {
 TEST(TrainCli, InterruptExits130AndKeepsSavedEpochs) {
   const fs::path dir = tmpDir("sigint");
   const fs::path file = dir / "run.h5";
-  const pid_t pid = spawn(smallRun(file, 1000), dir);
+  const auto child = spawn(smallRun(file, 1000), dir);
   // Wait for the first finished epoch (a plain progress line on stdout).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (slurp(dir / "out.txt").find("epoch   1") == std::string::npos) {
     ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "no epoch finished in time";
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  kill(pid, SIGINT);
-  const Outcome o = finish(pid, dir);
+  kill(child.pid, SIGINT);
+  const Outcome o = centroid::proc::finish(child);
   EXPECT_EQ(o.code, 130) << o.err;
   centroid::RunReader reader(file.string());
   EXPECT_GE(reader.epochCount(), 1);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "core/Hdf5.h"
 #include "core/RunFile.h"
@@ -112,6 +113,40 @@ TEST(RunFile, NotAnHdf5File) {
   const std::string path = tmpPath();
   std::ofstream(path) << "epoch,loss\n1,0.5\n" << std::string(4096, '#');
   expectOpenFails(path, "not an HDF5 file");
+}
+
+TEST(RunFile, DamagedGlobalHeap) {
+  // HDF5 1.10 loops forever on a zeroed object header in the global heap (where text attributes
+  // live) and reads past its buffers on an oversized object or a reference to a missing one;
+  // the reader must refuse all three before HDF5 gets there.
+  const std::string good = tmpPath("-good.h5");
+  writeRun(good, 100, 2);
+  std::ifstream in(good, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  const std::size_t heap = bytes.find("GCOL");
+  ASSERT_NE(heap, std::string::npos);
+  auto patched = [&](const std::string& suffix, std::size_t at, const std::string& patch) {
+    std::string b = bytes;
+    b.replace(at, patch.size(), patch);
+    const std::string path = tmpPath(suffix);
+    std::ofstream(path, std::ios::binary) << b;
+    return path;
+  };
+  expectOpenFails(patched("-zeroed.h5", heap + 16, std::string(16, '\0')), "damaged file: the global heap at byte");
+  expectOpenFails(patched("-oversized.h5", heap + 24, std::string("\0\0\0\0\0\0\x10\0", 8)),
+                  "holds an object of 4503599627370496 bytes");
+  {
+    // The first reference of /view/class_names names object 0x7f7f7f7f, which HDF5 would look
+    // up without a bounds check.
+    h5::QuietErrors quiet;
+    h5::File f(H5Fopen(good.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    h5::Dataset names(H5Dopen2(f.get(), "/view/class_names", H5P_DEFAULT));
+    const haddr_t at = H5Dget_offset(names.get());
+    ASSERT_NE(at, HADDR_UNDEF);
+    expectOpenFails(patched("-reference.h5", at + 12, "\x7f\x7f\x7f\x7f"),
+                    "damaged file: the text reference at byte");
+  }
+  EXPECT_NO_THROW(RunReader r(good); r.viewSet());
 }
 
 TEST(RunFile, MissingFile) {
