@@ -239,10 +239,38 @@ void writeRow(hid_t dataset, hsize_t row, hid_t memType, const void* data) {
   }
 }
 
-void readRows(hid_t dataset, hsize_t first, hsize_t count, hid_t memType, void* out) {
+std::size_t checkedElements(const std::vector<hsize_t>& dims, std::size_t elementBytes, const std::string& what) {
+  std::uint64_t bytes = elementBytes, elements = 1;
+  std::string shape;
+  for (hsize_t d : dims) {
+    shape += (shape.empty() ? "" : " x ") + std::to_string(d);
+    const std::uint64_t atLeastOne = std::max<hsize_t>(d, 1);
+    bytes = bytes >= kMaxReadBytes || atLeastOne >= kMaxReadBytes ? kMaxReadBytes : bytes * atLeastOne;
+    elements *= d;  // only used when bytes stayed below the limit, so no overflow
+  }
+  if (bytes >= kMaxReadBytes) {
+    throw RunFileError(what + ": " + shape + " values are 2 GiB or more; the file is damaged");
+  }
+  return static_cast<std::size_t>(elements);
+}
+
+namespace {
+
+// HDF5 writes as many elements as the selection holds, whatever `out` can take.
+void checkCapacity(hid_t dataset, hsize_t selected, std::size_t capacity) {
+  if (selected != capacity) {
+    throw RunFileError(nameOf(dataset) + ": holds " + std::to_string(selected) + " values, expected " +
+                       std::to_string(capacity) + "; the file is damaged");
+  }
+}
+
+}  // namespace
+
+void readRows(hid_t dataset, hsize_t first, hsize_t count, hid_t memType, void* out, std::size_t capacity) {
   if (count == 0) return;
   std::vector<hsize_t> memDims;
   Dataspace file = rowSelection(dataset, first, count, memDims);
+  checkCapacity(dataset, static_cast<hsize_t>(check(H5Sget_select_npoints(file.get()), "counting values")), capacity);
   Dataspace mem = simpleSpace(memDims);
   if (H5Dread(dataset, memType, mem.get(), file.get(), H5P_DEFAULT, out) < 0) {
     fail(dataset, "reading rows " + std::to_string(first) + ".." +
@@ -256,7 +284,9 @@ void writeAll(hid_t dataset, hid_t memType, const void* data) {
   }
 }
 
-void readAll(hid_t dataset, hid_t memType, void* out) {
+void readAll(hid_t dataset, hid_t memType, void* out, std::size_t capacity) {
+  Dataspace space(check(H5Dget_space(dataset), "reading a dataspace"));
+  checkCapacity(dataset, static_cast<hsize_t>(check(H5Sget_simple_extent_npoints(space.get()), "counting values")), capacity);
   if (H5Dread(dataset, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0) {
     fail(dataset, "read failed");
   }
@@ -272,6 +302,8 @@ std::vector<std::string> readStringsOf(hid_t object, hid_t fileType, hid_t space
     throw RunFileError(nameOf(object) + ": expected text, found another type");
   }
   hssize_t n = check(H5Sget_simple_extent_npoints(space), "reading a dataspace");
+  const std::size_t each = H5Tis_variable_str(fileType) > 0 ? sizeof(char*) : H5Tget_size(fileType);
+  checkedElements({static_cast<hsize_t>(n)}, std::max<std::size_t>(each, 1), nameOf(object));
   std::vector<std::string> out;
   if (H5Tis_variable_str(fileType) > 0) {
     Type mem = variableString();

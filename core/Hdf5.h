@@ -117,9 +117,21 @@ std::vector<hsize_t> dims(hid_t dataset);
 hsize_t rows(hid_t dataset);  // first-axis extent; 1 for a scalar dataset
 // Extends the first axis to row + 1 rows (never shrinks) and writes that one row.
 void writeRow(hid_t dataset, hsize_t row, hid_t memType, const void* data);
-void readRows(hid_t dataset, hsize_t first, hsize_t count, hid_t memType, void* out);
+// Reads rows first..first+count into `out`, which holds `capacity` elements: a dataset whose rows
+// hold another number of elements than that is refused (RunFileError), never read past `out`.
+void readRows(hid_t dataset, hsize_t first, hsize_t count, hid_t memType, void* out, std::size_t capacity);
 void writeAll(hid_t dataset, hid_t memType, const void* data);
-void readAll(hid_t dataset, hid_t memType, void* out);
+// Reads the whole dataset into `out`, which holds `capacity` elements; refused unless it holds that many.
+void readAll(hid_t dataset, hid_t memType, void* out, std::size_t capacity);
+
+// The most one read may return. A damaged or hostile file can claim extents no run ever wrote
+// (a chunked dataset grows without data), and sizing a buffer from those would exhaust memory.
+// 2 GiB, like readIdx's limit: a 70,000-image view set is 55 MB.
+inline constexpr std::uint64_t kMaxReadBytes = std::uint64_t{1} << 31;
+// Elements in an array of shape `dims`, each `elementBytes` large. Throws RunFileError naming
+// `what` when that reaches kMaxReadBytes, counting a zero extent as 1 so no axis can hide behind
+// another one's zero; so every extent that passes also fits an int.
+std::size_t checkedElements(const std::vector<hsize_t>& dims, std::size_t elementBytes, const std::string& what);
 // Strings of any storage (variable or fixed length), trailing NULs dropped.
 std::vector<std::string> readStrings(hid_t dataset);
 void writeString(hid_t dataset, const std::string& value);  // scalar fixed-length; cut to fit

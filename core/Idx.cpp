@@ -1,4 +1,4 @@
-// IDX reading and writing: a byte source (raw or gzip) feeding one header parser for both.
+// IDX reading and writing: a byte source (file or memory, raw or gzip) feeding one parser for all.
 #include "core/Idx.h"
 
 #include <zlib.h>
@@ -90,14 +90,14 @@ class ByteSource {
   virtual ~ByteSource() = default;
   // Reads up to n bytes; fewer only at the end of the data. Throws DataError on a corrupt stream.
   virtual std::size_t read(std::uint8_t* dst, std::size_t n) = 0;
-  // Bytes left, where that is cheap to know (a raw regular file); nullopt otherwise.
+  // Bytes left, where that is cheap to know (a raw regular file, memory); nullopt otherwise.
   virtual std::optional<std::uint64_t> remaining() const { return std::nullopt; }
 };
 
-class RawSource : public ByteSource {
+class FileSource : public ByteSource {
  public:
-  RawSource(FilePtr file, std::string name, const std::uint8_t* prefix, std::size_t prefixLen,
-            std::optional<std::uint64_t> size)
+  FileSource(FilePtr file, std::string name, const std::uint8_t* prefix, std::size_t prefixLen,
+             std::optional<std::uint64_t> size)
       : file_(std::move(file)), name_(std::move(name)), prefix_(prefix, prefix + prefixLen), size_(size) {}
 
   std::size_t read(std::uint8_t* dst, std::size_t n) override {
@@ -128,15 +128,31 @@ class RawSource : public ByteSource {
   std::uint64_t pos_ = 0;
 };
 
+class MemorySource : public ByteSource {
+ public:
+  MemorySource(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
+
+  std::size_t read(std::uint8_t* dst, std::size_t n) override {
+    const std::size_t got = std::min(n, size_ - pos_);
+    if (got > 0) std::memcpy(dst, data_ + pos_, got);  // data_ may be null when size_ is 0
+    pos_ += got;
+    return got;
+  }
+  std::optional<std::uint64_t> remaining() const override { return size_ - pos_; }
+
+ private:
+  const std::uint8_t* data_;
+  std::size_t size_;
+  std::size_t pos_ = 0;
+};
+
 // Our own inflate loop rather than gzread: gzread silently ignores garbage after the stream
-// and reports truncation only through gzerror, which is easy to miss.
+// and reports truncation only through gzerror, which is easy to miss. Inflates whatever source
+// holds the compressed bytes (a file or memory), so files and parseIdx share this code.
 class GzipSource : public ByteSource {
  public:
-  GzipSource(FilePtr file, std::string name, const std::uint8_t* prefix, std::size_t prefixLen)
-      : file_(std::move(file)), name_(std::move(name)), in_(std::size_t{1} << 16) {
-    std::memcpy(in_.data(), prefix, prefixLen);
-    zs_.next_in = in_.data();
-    zs_.avail_in = static_cast<uInt>(prefixLen);
+  GzipSource(std::unique_ptr<ByteSource> compressed, std::string name)
+      : compressed_(std::move(compressed)), name_(std::move(name)), in_(std::size_t{1} << 16) {
     if (inflateInit2(&zs_, 15 + 16) != Z_OK) fail(name_, "cannot initialise zlib");  // 16: gzip only
   }
   ~GzipSource() override { inflateEnd(&zs_); }
@@ -176,14 +192,13 @@ class GzipSource : public ByteSource {
 
  private:
   bool refill() {
-    const std::size_t got = std::fread(in_.data(), 1, in_.size(), file_.get());
-    if (got == 0 && std::ferror(file_.get())) fail(name_, std::string("read error: ") + std::strerror(errno));
+    const std::size_t got = compressed_->read(in_.data(), in_.size());
     zs_.next_in = in_.data();
     zs_.avail_in = static_cast<uInt>(got);
     return got > 0;
   }
 
-  FilePtr file_;
+  std::unique_ptr<ByteSource> compressed_;
   std::string name_;
   std::vector<std::uint8_t> in_;
   z_stream zs_{};
@@ -221,13 +236,14 @@ std::unique_ptr<ByteSource> openSource(const std::string& path, const std::strin
   if (got == 0 && std::ferror(file.get())) fail(name, std::string("read error: ") + std::strerror(errno));
   if (got == 0) fail(name, "file is empty: " + path);
   gzipped = got == 2 && head[0] == 0x1f && head[1] == 0x8b;
-  if (gzipped) return std::make_unique<GzipSource>(std::move(file), name, head, got);
   std::optional<std::uint64_t> size;
-  if (fs::is_regular_file(st)) {
+  if (!gzipped && fs::is_regular_file(st)) {
     const auto s = fs::file_size(path, ec);
     if (!ec) size = s;
   }
-  return std::make_unique<RawSource>(std::move(file), name, head, got, size);
+  auto raw = std::make_unique<FileSource>(std::move(file), name, head, got, size);
+  if (gzipped) return std::make_unique<GzipSource>(std::move(raw), name);
+  return raw;
 }
 
 // The name every message starts with; "folder/" has an empty filename(), so use the folder's.
@@ -238,13 +254,8 @@ std::string baseName(const std::string& path) {
   return name.empty() ? path : name;
 }
 
-}  // namespace
-
-IdxArray readIdx(const std::string& path, std::size_t maxItems) {
-  const std::string name = baseName(path);
-  bool gzipped = false;
-  const auto src = openSource(path, name, gzipped);
-
+// The header and data of any source; readIdx and parseIdx differ only in where bytes come from.
+IdxArray parse(ByteSource* src, const std::string& name, bool gzipped, std::size_t maxItems) {
   std::uint8_t head[4];
   const std::size_t got = src->read(head, 4);
   if (got == 0) fail(name, "gzip stream decompresses to nothing");
@@ -327,6 +338,24 @@ IdxArray readIdx(const std::string& path, std::size_t maxItems) {
   out.data = std::move(data);
   out.fileItems = static_cast<std::size_t>(count);
   return out;
+}
+
+}  // namespace
+
+IdxArray readIdx(const std::string& path, std::size_t maxItems) {
+  const std::string name = baseName(path);
+  bool gzipped = false;
+  const auto src = openSource(path, name, gzipped);
+  return parse(src.get(), name, gzipped, maxItems);
+}
+
+IdxArray parseIdx(const std::uint8_t* data, std::size_t size, const std::string& name,
+                  std::size_t maxItems) {
+  if (size == 0) fail(name, "file is empty");
+  const bool gzipped = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
+  std::unique_ptr<ByteSource> src = std::make_unique<MemorySource>(data, size);
+  if (gzipped) src = std::make_unique<GzipSource>(std::move(src), name);
+  return parse(src.get(), name, gzipped, maxItems);
 }
 
 void writeIdx(const std::string& path, const IdxArray& array, bool gzip) {

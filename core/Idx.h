@@ -25,6 +25,12 @@ struct IdxArray {
 // always checked; a raw file's total size too (cheap), a gzip file's tail is not read.
 IdxArray readIdx(const std::string& path, std::size_t maxItems = 0);
 
+// The same parser over an IDX file already in memory (raw or gzip, detected by content); `name`
+// starts every message as the file name does for readIdx. Same checks, same DataError messages.
+// The fuzzer (tests/fuzz/) drives this, so it exercises readIdx's code without file I/O.
+IdxArray parseIdx(const std::uint8_t* data, std::size_t size, const std::string& name,
+                  std::size_t maxItems = 0);
+
 // Writes an unsigned-byte IDX file; gzip when `gzip` is true. For tests and tools.
 void writeIdx(const std::string& path, const IdxArray& array, bool gzip = false);
 

@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
+#include <new>
 #include <optional>
 #include <set>
 
@@ -40,6 +42,24 @@ std::string describeOpenFailure(const std::string& cause) {
   }
   if (has("Permission denied")) return "permission denied";
   return "cannot be opened as HDF5 (" + cause + ")";
+}
+
+// Where the raw references of the string lists lie (contiguous datasets of variable-length
+// strings); a list that is missing, empty or not laid out so is left to the normal reads.
+std::vector<ByteRange> textReferences(hid_t file) {
+  std::vector<ByteRange> out;
+  const std::pair<const char*, const char*> lists[] = {{"/view", "/view/class_names"},
+                                                       {"/baselines", "/baselines/names"}};
+  for (const auto& [group, name] : lists) {
+    if (H5Lexists(file, group, H5P_DEFAULT) <= 0 || H5Lexists(file, name, H5P_DEFAULT) <= 0) continue;
+    h5::Dataset d(H5Dopen2(file, name, H5P_DEFAULT));
+    if (!d) continue;
+    h5::Type type(H5Dget_type(d.get()));
+    const haddr_t offset = H5Dget_offset(d.get());
+    if (!type || H5Tis_variable_str(type.get()) <= 0 || offset == HADDR_UNDEF) continue;
+    out.push_back({offset, H5Dget_storage_size(d.get())});
+  }
+  return out;
 }
 
 }  // namespace
@@ -104,6 +124,10 @@ void RunReader::Impl::open(bool follow) {
   // SWMR-read mostly just says the file is not being written.
   if (f < 0) throw error(describeOpenFailure(follow ? secondCause : firstCause));
   file = h5::File(f);
+  // Before the first text is read: HDF5 would hang or crash on a damaged heap.
+  if (const std::string fault = globalHeapFault(path, textReferences(file.get())); !fault.empty()) {
+    throw error("damaged file: " + fault + " (where HDF5 keeps the file's text)");
+  }
 
   h5::Group root;
   try {
@@ -193,6 +217,10 @@ int RunReader::Impl::countEpochs() const {
   for (const Series* s : allSeries()) {
     n = std::min({n, h5::rows(s->step.get()), h5::rows(s->value.get())});
   }
+  // Chunked datasets grow without data, so a damaged file may claim any count; an int holds ours.
+  if (n > static_cast<hsize_t>(std::numeric_limits<int>::max())) {
+    throw RunFileError("/series: " + std::to_string(n) + " epochs claimed, more than any run stores");
+  }
   return static_cast<int>(n);
 }
 
@@ -223,6 +251,9 @@ auto guarded(const std::string& path, const char* what, F read) {
     return read();
   } catch (const RunFileError& e) {
     throw RunFileError(path + ": reading " + what + " failed: " + e.what());
+  } catch (const std::bad_alloc&) {
+    // Sizes are capped at h5::kMaxReadBytes; a machine may still lack that much.
+    throw RunFileError(path + ": reading " + what + " failed: not enough memory");
   }
 }
 
@@ -248,18 +279,19 @@ const ViewSet& RunReader::viewSet() const {
     if (h5::rows(indices.get()) != n || h5::rows(split.get()) != n) {
       throw RunFileError("/view: labels, indices and split differ in length");
     }
-    v.labels.resize(n);
-    v.indices.resize(n);
-    v.split.resize(n);
-    h5::readAll(labels.get(), H5T_NATIVE_UINT8, v.labels.data());
-    h5::readAll(indices.get(), H5T_NATIVE_INT32, v.indices.data());
-    h5::readAll(split.get(), H5T_NATIVE_UINT8, v.split.data());
+    const std::size_t count = h5::checkedElements({n}, sizeof(std::int32_t), "/view/indices");
+    v.labels.resize(count);
+    v.indices.resize(count);
+    v.split.resize(count);
+    h5::readAll(labels.get(), H5T_NATIVE_UINT8, v.labels.data(), count);
+    h5::readAll(indices.get(), H5T_NATIVE_INT32, v.indices.data(), count);
+    h5::readAll(split.get(), H5T_NATIVE_UINT8, v.split.data(), count);
     auto d = h5::dims(images.get());
     if (d.size() != 3 || (d[0] != 0 && d[0] != n)) throw RunFileError("/view/images: unexpected shape");
     v.height = static_cast<int>(d[1]);
     v.width = static_cast<int>(d[2]);
-    v.images.resize(d[0] * d[1] * d[2]);
-    if (!v.images.empty()) h5::readAll(images.get(), H5T_NATIVE_UINT8, v.images.data());
+    v.images.resize(h5::checkedElements(d, 1, "/view/images"));
+    if (!v.images.empty()) h5::readAll(images.get(), H5T_NATIVE_UINT8, v.images.data(), v.images.size());
     v.classNames = h5::readStrings(open("/view/class_names").get());
     return v;
   });
@@ -276,8 +308,8 @@ std::vector<BaselineRow> RunReader::baselines() const {
     if (d.size() != 2 || d[0] != labels.size() || d[1] != kBaselineColumns.size()) {
       throw RunFileError("/baselines/metrics: unexpected shape");
     }
-    std::vector<double> table(d[0] * d[1]);
-    if (!table.empty()) h5::readAll(metrics.get(), H5T_NATIVE_DOUBLE, table.data());
+    std::vector<double> table(h5::checkedElements(d, sizeof(double), "/baselines/metrics"));
+    if (!table.empty()) h5::readAll(metrics.get(), H5T_NATIVE_DOUBLE, table.data(), table.size());
     std::vector<BaselineRow> rows;
     for (std::size_t i = 0; i < labels.size(); ++i) {
       rows.push_back({labels[i], metricsFromRow(table.data() + i * d[1])});
@@ -291,11 +323,13 @@ int RunReader::epochCount() const { return impl_->epochs; }
 std::vector<EpochSummary> RunReader::summaries() const {
   return guarded(impl_->path, "the epoch summaries", [&] {
     auto n = static_cast<hsize_t>(impl_->epochs);
+    // A step and the scalars per epoch, all held at once.
+    h5::checkedElements({n, kScalarCount + 1}, sizeof(double), "/series");
     std::vector<std::int32_t> steps(n);
-    h5::readRows(impl_->scalars[0].step.get(), 0, n, H5T_NATIVE_INT32, steps.data());
+    h5::readRows(impl_->scalars[0].step.get(), 0, n, H5T_NATIVE_INT32, steps.data(), steps.size());
     std::vector<std::vector<double>> columns(kScalarCount, std::vector<double>(n));
     for (int i = 0; i < kScalarCount; ++i) {
-      h5::readRows(impl_->scalars[i].value.get(), 0, n, H5T_NATIVE_DOUBLE, columns[i].data());
+      h5::readRows(impl_->scalars[i].value.get(), 0, n, H5T_NATIVE_DOUBLE, columns[i].data(), n);
     }
     std::vector<EpochSummary> out(n);
     for (hsize_t e = 0; e < n; ++e) {
@@ -318,10 +352,10 @@ EpochFrame RunReader::frame(int index) const {
     auto row = static_cast<hsize_t>(index);
     auto e = h5::dims(m.embedding.value.get()), c = h5::dims(m.centroids.value.get());
     EpochFrame f;
-    h5::readRows(m.embedding.step.get(), row, 1, H5T_NATIVE_INT32, &f.epoch);
+    h5::readRows(m.embedding.step.get(), row, 1, H5T_NATIVE_INT32, &f.epoch, 1);
     std::array<double, kScalarCount> values{};
     for (int i = 0; i < kScalarCount; ++i) {
-      h5::readRows(m.scalars[i].value.get(), row, 1, H5T_NATIVE_DOUBLE, &values[i]);
+      h5::readRows(m.scalars[i].value.get(), row, 1, H5T_NATIVE_DOUBLE, &values[i], 1);
     }
     EpochSummary s;
     setScalars(s, values);
@@ -330,12 +364,12 @@ EpochFrame RunReader::frame(int index) const {
     f.metrics = s.metrics;
     f.dim = static_cast<int>(e[2]);
     f.clusters = static_cast<int>(c[1]);
-    f.embedding.resize(e[1] * e[2]);
-    f.centroids.resize(c[1] * c[2]);
-    f.assignments.resize(e[1]);
-    h5::readRows(m.embedding.value.get(), row, 1, H5T_NATIVE_FLOAT, f.embedding.data());
-    h5::readRows(m.centroids.value.get(), row, 1, H5T_NATIVE_FLOAT, f.centroids.data());
-    h5::readRows(m.assignments.value.get(), row, 1, H5T_NATIVE_INT32, f.assignments.data());
+    f.embedding.resize(h5::checkedElements({e[1], e[2]}, sizeof(float), "/series/embedding/value"));
+    f.centroids.resize(h5::checkedElements({c[1], c[2]}, sizeof(float), "/series/centroids/value"));
+    f.assignments.resize(e[1]);  // a factor of the embedding's count, so checked with it
+    h5::readRows(m.embedding.value.get(), row, 1, H5T_NATIVE_FLOAT, f.embedding.data(), f.embedding.size());
+    h5::readRows(m.centroids.value.get(), row, 1, H5T_NATIVE_FLOAT, f.centroids.data(), f.centroids.size());
+    h5::readRows(m.assignments.value.get(), row, 1, H5T_NATIVE_INT32, f.assignments.data(), f.assignments.size());
     return f;
   });
 }
@@ -343,7 +377,7 @@ EpochFrame RunReader::frame(int index) const {
 int RunReader::bestEpoch() const {
   return guarded(impl_->path, "the best epoch", [&] {
     std::int32_t e = 0;
-    h5::readAll(impl_->bestEpoch.get(), H5T_NATIVE_INT32, &e);
+    h5::readAll(impl_->bestEpoch.get(), H5T_NATIVE_INT32, &e, 1);
     return static_cast<int>(e);
   });
 }
@@ -364,13 +398,10 @@ std::vector<NamedArray> RunReader::bestWeights() const {
       if (!d) h5::fail("cannot open /best/weights/" + name);
       NamedArray a;
       a.name = name;
-      std::size_t count = 1;
-      for (hsize_t n : h5::dims(d.get())) {
-        a.shape.push_back(static_cast<std::int64_t>(n));
-        count *= n;
-      }
-      a.values.resize(count);
-      if (count > 0) h5::readAll(d.get(), H5T_NATIVE_FLOAT, a.values.data());
+      const auto shape = h5::dims(d.get());
+      for (hsize_t n : shape) a.shape.push_back(static_cast<std::int64_t>(n));
+      a.values.resize(h5::checkedElements(shape, sizeof(float), "/best/weights/" + name));
+      if (!a.values.empty()) h5::readAll(d.get(), H5T_NATIVE_FLOAT, a.values.data(), a.values.size());
       out.push_back(std::move(a));
     }
     return out;
