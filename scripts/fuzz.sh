@@ -54,6 +54,13 @@ for t in "${targets[@]}"; do
       "$work" "tests/fuzz/corpus/${corpus[$t]}" 2>&1 | tee "build-fuzz/$t.log"
 done
 
+# A crashed input leaves its process's scratch file (tests/fuzz/FuzzTargets.cpp) behind.
+for f in /dev/shm/centroid-fuzz-runfile-*.h5; do
+  [ -e "$f" ] || continue
+  pid=${f##*-}
+  kill -0 "${pid%.h5}" 2>/dev/null || rm -f "$f"
+done
+
 found=$(find build-fuzz/findings -type f -newer "$stamp" | wc -l)
 if ((found)); then
   echo "fuzz: $found finding(s) in build-fuzz/findings/ (replay one: build-fuzz/tests/fuzz/<target> <file>)" >&2

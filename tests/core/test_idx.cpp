@@ -355,5 +355,29 @@ TEST_F(IdxFiles, MissingFileAndFolder) {
             dir_.filename().string() + ": is a folder, not an IDX file: " + dir_.string());
 }
 
+// --- parseIdx: the same parser over memory (what the fuzzer drives) -------------------------
+
+TEST_F(IdxFiles, ParseIdxMatchesReadIdx) {
+  const IdxArray a = makeArray({4, 3, 5});
+  const Bytes raw = concat(header({4, 3, 5}), a.data);
+  writeRaw(path("m-idx3-ubyte"), raw);
+  writeGzip(path("m-idx3-ubyte.gz"), raw);
+  for (const char* name : {"m-idx3-ubyte", "m-idx3-ubyte.gz"}) {
+    SCOPED_TRACE(name);
+    const Bytes file = readRaw(path(name));
+    const IdxArray fromFile = readIdx(path(name), 2);
+    const IdxArray fromMemory = parseIdx(file.data(), file.size(), name, 2);
+    EXPECT_EQ(fromMemory.dims, fromFile.dims);
+    EXPECT_EQ(fromMemory.data, fromFile.data);
+    EXPECT_EQ(fromMemory.fileItems, 4u);
+  }
+  // Damage gives the same message, file name first, whichever entry point read it.
+  const Bytes cut(raw.begin(), raw.end() - 7);
+  writeRaw(path("cut-idx3-ubyte"), cut);
+  EXPECT_EQ(errorOf([&] { parseIdx(cut.data(), cut.size(), "cut-idx3-ubyte"); }),
+            readError(path("cut-idx3-ubyte")));
+  EXPECT_EQ(errorOf([&] { parseIdx(nullptr, 0, "none"); }), "none: file is empty");
+}
+
 }  // namespace
 }  // namespace centroid
