@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <sys/resource.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include "core/Encoder.h"
 #include "core/KMeansLoss.h"
@@ -62,7 +62,8 @@ inline CpuSnapshot cpuSnapshot() {
   std::istringstream in(line);
   long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
   in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
-  s.busy = static_cast<double>(user + nice + system + irq + softirq + steal) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  s.busy =
+      static_cast<double>(user + nice + system + irq + softirq + steal) / static_cast<double>(sysconf(_SC_CLK_TCK));
   const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
   rusage self{}, kids{};
   getrusage(RUSAGE_SELF, &self);
@@ -91,7 +92,24 @@ struct Variant {
   bool channelsLast = false;  // weights and input batches in NHWC
   bool unfused = false;       // Encoder::setFused(false): conv1, max-pool and ReLU as torch ops
   bool tensorLoop = false;    // KMeansLoss::setTensorLoop(true): the Lloyd loop as ATen calls
+  bool fcAsConv = false;      // forwardFcAsConv below instead of Encoder::forward
 };
+
+// A candidate for core/Encoder.cpp: Encoder::forward with fc1 and fc2 run as convolutions
+// (oneDNN's JIT kernels) instead of torch::linear, whose addmm/mm go to the system BLAS, here
+// Debian's reference (netlib) build. fc1 over the flattened 16 x 4 x 4 map is exactly a 4 x 4
+// convolution with the same weights viewed as 12 x 16 x 4 x 4 (flatten(1) is NCHW order); fc2
+// is a 1 x 1 convolution. Same parameters and names, so weights and run files are unchanged.
+inline torch::Tensor forwardFcAsConv(Encoder& enc, const torch::Tensor& input) {
+  auto p = enc->named_parameters();
+  const torch::Tensor& w1 = p["fc1.weight"];
+  const torch::Tensor& w2 = p["fc2.weight"];
+  torch::Tensor x = enc->stage1(input);
+  x = torch::max_pool2d(torch::conv2d(x, p["conv2.weight"], p["conv2.bias"]), 2).relu_();
+  x = torch::conv2d(x, w1.view({w1.size(0), 16, 4, 4}), p["fc1.bias"]).relu_();
+  x = torch::conv2d(x, w2.view({w2.size(0), w2.size(1), 1, 1}), p["fc2.bias"]);
+  return x.flatten(1);
+}
 
 // What a run leaves behind, for checks that need trained weights (the bf16 snapshot idea).
 struct TrainedState {
@@ -146,7 +164,7 @@ inline StepTimes trainBatches(const torch::Tensor& train, std::int64_t batchSize
     first += batchSize;
     torch::Tensor input = v.channelsLast ? batch.contiguous(torch::MemoryFormat::ChannelsLast) : batch;
     const auto t1 = Clock::now();
-    torch::Tensor out = encoder->forward(input);
+    torch::Tensor out = v.fcAsConv ? forwardFcAsConv(encoder, input) : encoder->forward(input);
     const auto t2 = Clock::now();
     const KMeansLossResult r = kmeans.forward(out);
     const double value = r.loss.item<double>();
@@ -159,7 +177,9 @@ inline StepTimes trainBatches(const torch::Tensor& train, std::int64_t batchSize
     optimizer.step();
     const auto t6 = Clock::now();
     if (!timed) continue;
-    const auto sec = [](Clock::time_point a, Clock::time_point z) { return std::chrono::duration<double>(z - a).count(); };
+    const auto sec = [](Clock::time_point a, Clock::time_point z) {
+      return std::chrono::duration<double>(z - a).count();
+    };
     t.gather += sec(t0, t1);
     t.forward += sec(t1, t2);
     t.kmeans += sec(t2, t3);
@@ -212,8 +232,7 @@ inline std::string findPython(const std::string& asked) {
   return "";
 }
 
-inline PeerResult runPeer(const std::string& python, const std::string& script, const std::string& args,
-                          bool tuned) {
+inline PeerResult runPeer(const std::string& python, const std::string& script, const std::string& args, bool tuned) {
   // The peer's allocator is set by its environment, as a Python user would set it; our own
   // mallopt() calls do not reach a child process.
   const std::string env = tuned ? "env GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4000000000 "

@@ -16,7 +16,7 @@ namespace centroid::bench {
 struct ExploreSettings {
   int threads = 2;
   std::uint64_t seed = 0;
-  int batches256 = 60;   // timed batches per variant: about 15k images, a quarter epoch
+  int batches256 = 60;  // timed batches per variant: about 15k images, a quarter epoch
   int batches5000 = 3;
 };
 
@@ -40,22 +40,30 @@ inline void printRow(const std::string& what, double before, double after) {
   fmt::print("  {:<52} {:>8.2f} s {:>8.2f} s {:>7.2f}x\n", what, before, after, before / after);
 }
 
-// The view-set embedding with conv2 in bfloat16 (oneDNN runs it on AMX/AVX512-BF16 where the
-// CPU has them); conv1 (fused), pooling and the linear layers stay as embed() runs them.
-inline torch::Tensor embedBf16Conv2(Encoder& enc, const torch::Tensor& images, std::int64_t batch) {
+// The view-set embedding as embed() does it, optionally with conv2 in bfloat16 (oneDNN runs it
+// on AMX/AVX512-BF16 where the CPU has them) and/or fc1/fc2 as convolutions (forwardFcAsConv).
+inline torch::Tensor embedVariant(Encoder& enc, const torch::Tensor& images, std::int64_t batch, bool bf16,
+                                  bool fcAsConv) {
   c10::InferenceMode guard;
   enc->eval();
   auto p = enc->named_parameters();
-  const torch::Tensor w2 = p["conv2.weight"].to(torch::kBFloat16).contiguous(torch::MemoryFormat::ChannelsLast);
-  const torch::Tensor b2 = p["conv2.bias"].to(torch::kBFloat16);
+  const auto type = bf16 ? torch::kBFloat16 : torch::kFloat;
+  const torch::Tensor w2 = p["conv2.weight"].to(type).contiguous(torch::MemoryFormat::ChannelsLast);
+  const torch::Tensor b2 = p["conv2.bias"].to(type);
+  const torch::Tensor w3 = p["fc1.weight"], w4 = p["fc2.weight"];
   const std::int64_t n = images.size(0);
   torch::Tensor out = torch::empty({n, enc->embedDim()}, images.options());
   for (std::int64_t first = 0; first < n; first += batch) {
     const std::int64_t len = std::min(batch, n - first);
-    torch::Tensor x = enc->stage1(images.narrow(0, first, len)).to(torch::kBFloat16);
+    torch::Tensor x = enc->stage1(images.narrow(0, first, len)).to(type);
     x = torch::max_pool2d(torch::conv2d(x, w2, b2), 2).to(torch::kFloat).relu_();
-    x = torch::linear(x.flatten(1), p["fc1.weight"], p["fc1.bias"]).relu_();
-    out.narrow(0, first, len).copy_(torch::linear(x, p["fc2.weight"], p["fc2.bias"]));
+    if (fcAsConv) {
+      x = torch::conv2d(x, w3.view({w3.size(0), 16, 4, 4}), p["fc1.bias"]).relu_();
+      x = torch::conv2d(x, w4.view({w4.size(0), w4.size(1), 1, 1}), p["fc2.bias"]).flatten(1);
+    } else {
+      x = torch::linear(torch::linear(x.flatten(1), w3, p["fc1.bias"]).relu_(), w4, p["fc2.bias"]);
+    }
+    out.narrow(0, first, len).copy_(x);
   }
   return out;
 }
@@ -63,9 +71,10 @@ inline torch::Tensor embedBf16Conv2(Encoder& enc, const torch::Tensor& images, s
 inline void runExplore(const torch::Tensor& train, const torch::Tensor& view, const ExploreSettings& s,
                        const std::vector<double>& untuned) {
   const CpuSnapshot start = cpuSnapshot();
-  fmt::print("\nExplore (seconds per 60k epoch, scaled from {} batches of 256 / {} of 5000; "
-             "speed-up = before / after)\n",
-             s.batches256, s.batches5000);
+  fmt::print(
+      "\nExplore (seconds per 60k epoch, scaled from {} batches of 256 / {} of 5000; "
+      "speed-up = before / after)\n",
+      s.batches256, s.batches5000);
   fmt::print("  {:<52} {:>10} {:>10} {:>8}\n", "change (before -> after)", "before", "after", "speed-up");
   TrainedState trained;
   const std::vector<double> base = {epochSecondsOf(train, 256, s, {}, &trained), epochSecondsOf(train, 5000, s)};
@@ -75,12 +84,14 @@ inline void runExplore(const torch::Tensor& train, const torch::Tensor& view, co
   for (std::int64_t bs : {256, 5000}) {
     Variant v;
     v.unfused = true;
-    printRow(fmt::format("torch conv1/pool/ReLU -> fused kernel, batch {}", bs), epochSecondsOf(train, bs, s, v), at(bs));
+    printRow(fmt::format("torch conv1/pool/ReLU -> fused kernel, batch {}", bs), epochSecondsOf(train, bs, s, v),
+             at(bs));
   }
   for (std::int64_t bs : {256, 5000}) {
     Variant v;
     v.tensorLoop = true;
-    printRow(fmt::format("Lloyd loop as ATen calls -> host loop, batch {}", bs), epochSecondsOf(train, bs, s, v), at(bs));
+    printRow(fmt::format("Lloyd loop as ATen calls -> host loop, batch {}", bs), epochSecondsOf(train, bs, s, v),
+             at(bs));
   }
   // Threads per batch size: small batches may not feed two threads.
   for (std::int64_t bs : {256, 5000}) {
@@ -94,8 +105,29 @@ inline void runExplore(const torch::Tensor& train, const torch::Tensor& view, co
   }
   for (std::int64_t bs : {256, 5000}) {
     Variant v;
+    v.fcAsConv = true;
+    printRow(fmt::format("fc1/fc2: torch::linear -> conv2d, batch {}", bs), at(bs), epochSecondsOf(train, bs, s, v));
+  }
+  {
+    // Same function: outputs and gradients of both forwards on one batch.
+    Encoder e(3);
+    const torch::Tensor x = train.narrow(0, 0, 512);
+    const torch::Tensor a = e->forward(x), b = forwardFcAsConv(e, x);
+    const auto grads = [&](const torch::Tensor& out) {
+      e->zero_grad();
+      out.pow(2).sum().backward();
+      return e->named_parameters()["fc1.weight"].grad().clone();
+    };
+    const torch::Tensor ga = grads(a), gb = grads(b);
+    fmt::print("  {:<52} max |out diff| {:.1e}, max |fc1 grad diff| {:.1e} (of {:.1e})\n",
+               "  (fc as conv: same values?)", (a - b).abs().max().item<double>(), (ga - gb).abs().max().item<double>(),
+               ga.abs().max().item<double>());
+  }
+  for (std::int64_t bs : {256, 5000}) {
+    Variant v;
     v.channelsLast = true;
-    printRow(fmt::format("NCHW -> channels-last weights and input, batch {}", bs), at(bs), epochSecondsOf(train, bs, s, v));
+    printRow(fmt::format("NCHW -> channels-last weights and input, batch {}", bs), at(bs),
+             epochSecondsOf(train, bs, s, v));
   }
 
   // The k-means loss alone, on fixed outputs: the loop's cost without the encoder's noise.
@@ -136,29 +168,35 @@ inline void runExplore(const torch::Tensor& train, const torch::Tensor& view, co
   };
   embed(enc, view, 2000);
   noGradEmbed();
-  embedBf16Conv2(enc, view, 2000);
-  std::vector<double> inf, nograd, bf16;
+  std::vector<double> inf, nograd;
   for (int r = 0; r < 3; ++r) {
     inf.push_back(timeEmbedding([&] { embed(enc, view, 2000); }, 1));
     nograd.push_back(timeEmbedding(noGradEmbed, 1));
-    bf16.push_back(timeEmbedding([&] { embedBf16Conv2(enc, view, 2000); }, 1));
   }
-  fmt::print("\n  snapshot embedding of {} view images (median of 3):\n", view.size(0));
-  fmt::print("    NoGradGuard {:.3f} s -> InferenceMode (embed) {:.3f} s: {:.2f}x\n", median(nograd), median(inf),
-             median(nograd) / median(inf));
-  for (std::int64_t bs : {500, 1000, 2000, 4000})
+  fmt::print("\n  snapshot embedding of {} view images (best of 3):\n", view.size(0));
+  const double tInf = *std::min_element(inf.begin(), inf.end());
+  const double tNoGrad = *std::min_element(nograd.begin(), nograd.end());
+  fmt::print("    NoGradGuard {:.3f} s -> InferenceMode (embed) {:.3f} s: {:.2f}x\n", tNoGrad, tInf, tNoGrad / tInf);
+  for (std::int64_t bs : {256, 500, 1000, 2000, 4000})
     fmt::print("    embed() at batch {}: {:.3f} s\n", bs, timeEmbedding([&] { embed(enc, view, bs); }, 3));
-  {
-    // What bf16 costs in accuracy, on weights trained for a quarter epoch: the coordinates' error
-    // against their spread, and how many view points change their nearest centroid.
-    const torch::Tensor ref = embed(enc, view, 2000), low = embedBf16Conv2(enc, view, 2000);
-    const double err = (ref - low).abs().max().item<double>();
-    const double spread = ref.std(0).min().item<double>();
-    const double moved =
-        nearestCentroid(ref, trained.centroids).ne(nearestCentroid(low, trained.centroids)).to(torch::kDouble).mean().item<double>();
-    fmt::print("    conv2 in bf16 (oneDNN AMX/AVX512-BF16): {:.3f} s -> {:.2f}x; max |error| {:.1e} "
-               "(smallest axis spread {:.1e}); {:.2f}% of points change cluster\n",
-               median(bf16), median(inf) / median(bf16), err, spread, 100 * moved);
+  // What bf16 costs in accuracy, on weights trained for a quarter epoch: the coordinates' error
+  // against their spread, and how many view points change their nearest centroid.
+  const torch::Tensor ref = embed(enc, view, 2000);
+  const torch::Tensor refNearest = nearestCentroid(ref, trained.centroids);
+  for (bool bf16 : {false, true}) {
+    for (bool fc : {false, true}) {
+      for (std::int64_t bs : {500, 2000}) {
+        const torch::Tensor e = embedVariant(enc, view, bs, bf16, fc);
+        const double t = timeEmbedding([&] { embedVariant(enc, view, bs, bf16, fc); }, 3);
+        const double moved =
+            nearestCentroid(e, trained.centroids).ne(refNearest).to(torch::kDouble).mean().item<double>();
+        fmt::print(
+            "    conv2 {}, fc as {}, batch {:>4}: {:.3f} s ({:.2f}x embed at 2000); max |error| {:.1e} "
+            "(smallest axis spread {:.1e}); {:.2f}% of points change cluster\n",
+            bf16 ? "bf16" : "fp32", fc ? "conv  " : "linear", bs, t, tInf / t, (e - ref).abs().max().item<double>(),
+            ref.std(0).min().item<double>(), 100 * moved);
+      }
+    }
   }
 
   // Where the time goes: self time per operator over a few batches of the trainer's step.

@@ -12,9 +12,9 @@
 namespace centroid::bench {
 
 struct FmaPeak {
-  std::string isa;              // "avx512", "avx2" or "none"
-  double gflops1 = 0;           // one thread
-  double gflops2 = 0;           // two threads, together
+  std::string isa;     // "avx512", "avx2" or "none"
+  double gflops1 = 0;  // one thread
+  double gflops2 = 0;  // two threads, together
 };
 
 namespace detail {
