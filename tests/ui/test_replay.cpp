@@ -14,6 +14,7 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
@@ -46,6 +47,7 @@ class TestReplay : public QObject {
   void controllerReadsOnlyNeighbours();
   void windowShowsTheRightEpoch();
   void keysAndPlayback();
+  void keysGiveWayToTheFocusedTable();
   void followsALiveRun();
   void badFilesExplained_data();
   void badFilesExplained();
@@ -196,6 +198,36 @@ void TestReplay::keysAndPlayback() {
     wrapped |= shown.at(i - 1).first().toInt() == kEpochs && shown.at(i).first().toInt() == 1;
   QVERIFY(wrapped);
 }
+void TestReplay::keysGiveWayToTheFocusedTable() {
+  MainWindow w(scripted());
+  w.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&w));
+  QVERIFY(w.openRun(run_));
+  w.activateWindow();
+  QVERIFY(QTest::qWaitForWindowActive(&w));
+  auto* table = w.findChild<QTableView*>(QStringLiteral("metricsTable"));
+  QVERIFY(table);
+  QVERIFY(table->isVisible());
+  QVERIFY(table->model()->columnCount() > 2);
+  table->setFocus();
+  QTRY_VERIFY(table->hasFocus());
+  table->setCurrentIndex(table->model()->index(0, 1));
+  // The arrows move the table's current cell; the timeline stays on the last epoch.
+  QTest::keyClick(table, Qt::Key_Right);
+  QCOMPARE(table->currentIndex().column(), 2);
+  QTest::keyClick(table, Qt::Key_Left);
+  QTest::keyClick(table, Qt::Key_Left);
+  QCOMPARE(table->currentIndex().column(), 0);
+  QCOMPARE(w.replay()->currentEpoch(), kEpochs);
+  // Elsewhere in the window they step the timeline again.
+  QWidget* elsewhere = w.timeline();
+  elsewhere->setFocusPolicy(Qt::StrongFocus);
+  elsewhere->setFocus();
+  QTRY_VERIFY(elsewhere->hasFocus());
+  QTest::keyClick(elsewhere, Qt::Key_Left);
+  QCOMPARE(w.replay()->currentEpoch(), kEpochs - 1);
+}
+
 void TestReplay::followsALiveRun() {
   const QString live = path("live.h5");
   RunWriter writer(live.toStdString(), fixtureConfig(kPoints), fixtureView(kPoints), fixtureLayout(),

@@ -18,6 +18,7 @@
 #include "ui/window/ClassFilter.h"
 #include "ui/window/CompareWindow.h"
 #include "ui/window/ControlsPanel.h"
+#include "ui/window/FocusKeys.h"
 #include "ui/window/MainWindow.h"
 #include "ui/window/MainWindowWidgets.h"
 #include "ui/window/MetricsCharts.h"
@@ -122,8 +123,9 @@ void MainWindow::addOpenActions(QMenu* file) {
 void MainWindow::addReplayMenu() {
   QMenu* menu = new QMenu(tr("&Replay"), this);
   menuBar()->insertMenu(viewMenu_->menuAction(), menu);
-  // Window-wide shortcuts, so ← → and Space work wherever the focus is in the window (except
-  // in widgets that use those keys themselves, such as a text field).
+  // Window-wide shortcuts, so ← → and Space work wherever the focus is in the window, except
+  // in widgets that use those keys themselves: text fields, tables, buttons (FocusKeys).
+  new FocusKeys(this);
   auto add = [&](const QString& text, const QKeySequence& key, auto slot) {
     auto* a = new QAction(text, this);
     a->setShortcut(key);
