@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Idempotent: installs what is missing, builds (Release, incremental) and runs the whole test
 # suite under Xvfb (the GUI tests need a display; CI has none). Then the sanitizer suite: builds
-# the "asan" preset (AddressSanitizer + UBSan, build-asan) and runs the core, app and
-# fuzz-regression tests with leak checking and the GUI tests without (docs/reliability.md,
-# "Sanitizers"). A cold asan build takes about 14 minutes on two cores, the tests about 5.
+# the "asan" preset (AddressSanitizer + UBSan, build-asan) and runs the core, app,
+# fuzz-regression and (untimed) reliability tests with leak checking, then the GUI tests without
+# (docs/reliability.md, "Sanitizers"). On two cores a cold asan build took 8 to 14 minutes here,
+# its tests 5 to 6.
 # Usage: scripts/test.sh [extra ctest arguments, e.g. -L core or -R Idx]
 #   Extra arguments narrow the normal suite only. CENTROID_SKIP_ASAN=1 skips the sanitizer
 #   suite (quick local runs).
