@@ -284,10 +284,15 @@ void RunWriter::setBest(int epoch, const std::vector<NamedArray>& weights) {
     if (!w.values.empty()) writes.emplace_back(m.weights[i].first.get(), w.values.data());
   }
   try {
+    // The marker never names weights it does not describe: it says "none" (0) while they are
+    // replaced, and names the new epoch only once they are on disk. A kill or a failed write in
+    // between leaves no best weights rather than another epoch's under this one's number.
+    std::int32_t none = 0;
+    h5::writeAll(m.bestEpoch.get(), H5T_NATIVE_INT32, &none);
+    m.flush("the best epoch");
     for (const auto& [dataset, values] : writes) {
       h5::writeAll(dataset, H5T_NATIVE_FLOAT, values);
     }
-    // Weights reach the disk before the marker that names their epoch.
     m.flush("the best weights");
     std::int32_t e = epoch;
     h5::writeAll(m.bestEpoch.get(), H5T_NATIVE_INT32, &e);

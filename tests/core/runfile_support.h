@@ -69,7 +69,7 @@ inline void expectOpenFails(const std::string& path, const std::string& fragment
 // A running helper process from runfile_writer_child.cpp, with its stdout on a pipe.
 class Child {
  public:
-  Child(const std::string& path, int points, int epochs, int delayMs) {
+  Child(const std::string& path, int points, int epochs, int delayMs, bool markBest = false) {
     int fds[2];
     EXPECT_EQ(pipe(fds), 0);
     posix_spawn_file_actions_t actions;
@@ -78,6 +78,7 @@ class Child {
     posix_spawn_file_actions_addclose(&actions, fds[0]);
     std::vector<std::string> args{RUNFILE_WRITER_CHILD, path, std::to_string(points),
                                   std::to_string(epochs), std::to_string(delayMs)};
+    if (markBest) args.emplace_back("best");
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <random>
 #include <regex>
 
 #include "core/Hdf5.h"
@@ -229,6 +230,33 @@ TEST(RunFile, KilledWriterLeavesEveryReportedEpoch) {
       }
     }
   }
+}
+
+TEST(RunFile, KilledWriterNeverMislabelsBestWeights) {
+  // The child marks every epoch best right after appending it, so a kill often lands while
+  // the best weights are being replaced. Afterwards /best/epoch either names the epoch whose
+  // weights are stored or is 0 (none), never a neighbour's.
+  std::mt19937 rng(7);
+  int withBest = 0;
+  for (int round = 0; round < 12; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    const std::string path = tmpPath("-best" + std::to_string(round) + ".h5");
+    Child child(path, 50, 0, 0, /*markBest=*/true);
+    child.waitFor(2);
+    usleep(static_cast<useconds_t>(rng() % 4000));
+    child.kill();
+    RunReader r(path);
+    const int best = r.bestEpoch();
+    ASSERT_GE(best, 0);
+    ASSERT_LE(best, r.epochCount());
+    if (best == 0) continue;
+    ++withBest;
+    const auto stored = r.bestWeights();
+    const auto expected = testWeights(best);
+    ASSERT_EQ(stored.size(), expected.size());
+    for (std::size_t a = 0; a < stored.size(); ++a) EXPECT_EQ(stored[a].values, expected[a].values) << stored[a].name;
+  }
+  EXPECT_GT(withBest, 0);  // the check above ran
 }
 
 TEST(RunFile, FailedWriteKeepsEarlierEpochs) {
