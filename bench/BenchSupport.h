@@ -92,24 +92,8 @@ struct Variant {
   bool channelsLast = false;  // weights and input batches in NHWC
   bool unfused = false;       // Encoder::setFused(false): conv1, max-pool and ReLU as torch ops
   bool tensorLoop = false;    // KMeansLoss::setTensorLoop(true): the Lloyd loop as ATen calls
-  bool fcAsConv = false;      // forwardFcAsConv below instead of Encoder::forward
+  bool linearFc = false;      // Encoder::setFcAsConv(false): fc1/fc2 as torch::linear (system BLAS)
 };
-
-// A candidate for core/Encoder.cpp: Encoder::forward with fc1 and fc2 run as convolutions
-// (oneDNN's JIT kernels) instead of torch::linear, whose addmm/mm go to the system BLAS, here
-// Debian's reference (netlib) build. fc1 over the flattened 16 x 4 x 4 map is exactly a 4 x 4
-// convolution with the same weights viewed as 12 x 16 x 4 x 4 (flatten(1) is NCHW order); fc2
-// is a 1 x 1 convolution. Same parameters and names, so weights and run files are unchanged.
-inline torch::Tensor forwardFcAsConv(Encoder& enc, const torch::Tensor& input) {
-  auto p = enc->named_parameters();
-  const torch::Tensor& w1 = p["fc1.weight"];
-  const torch::Tensor& w2 = p["fc2.weight"];
-  torch::Tensor x = enc->stage1(input);
-  x = torch::max_pool2d(torch::conv2d(x, p["conv2.weight"], p["conv2.bias"]), 2).relu_();
-  x = torch::conv2d(x, w1.view({w1.size(0), 16, 4, 4}), p["fc1.bias"]).relu_();
-  x = torch::conv2d(x, w2.view({w2.size(0), w2.size(1), 1, 1}), p["fc2.bias"]);
-  return x.flatten(1);
-}
 
 // What a run leaves behind, for checks that need trained weights (the bf16 snapshot idea).
 struct TrainedState {
@@ -137,6 +121,7 @@ inline StepTimes trainBatches(const torch::Tensor& train, std::int64_t batchSize
   torch::manual_seed(seed);
   Encoder encoder(3);
   encoder->setFused(!v.unfused);
+  encoder->setFcAsConv(!v.linearFc);
   if (v.channelsLast) {
     torch::NoGradGuard noGrad;
     for (auto& p : encoder->parameters())
@@ -164,7 +149,7 @@ inline StepTimes trainBatches(const torch::Tensor& train, std::int64_t batchSize
     first += batchSize;
     torch::Tensor input = v.channelsLast ? batch.contiguous(torch::MemoryFormat::ChannelsLast) : batch;
     const auto t1 = Clock::now();
-    torch::Tensor out = v.fcAsConv ? forwardFcAsConv(encoder, input) : encoder->forward(input);
+    torch::Tensor out = encoder->forward(input);
     const auto t2 = Clock::now();
     const KMeansLossResult r = kmeans.forward(out);
     const double value = r.loss.item<double>();

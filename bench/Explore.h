@@ -41,7 +41,8 @@ inline void printRow(const std::string& what, double before, double after) {
 }
 
 // The view-set embedding as embed() does it, optionally with conv2 in bfloat16 (oneDNN runs it
-// on AMX/AVX512-BF16 where the CPU has them) and/or fc1/fc2 as convolutions (forwardFcAsConv).
+// on AMX/AVX512-BF16 where the CPU has them) and with fc1/fc2 as convolutions (the encoder's
+// CPU path) or as torch::linear.
 inline torch::Tensor embedVariant(Encoder& enc, const torch::Tensor& images, std::int64_t batch, bool bf16,
                                   bool fcAsConv) {
   c10::InferenceMode guard;
@@ -105,14 +106,18 @@ inline void runExplore(const torch::Tensor& train, const torch::Tensor& view, co
   }
   for (std::int64_t bs : {256, 5000}) {
     Variant v;
-    v.fcAsConv = true;
-    printRow(fmt::format("fc1/fc2: torch::linear -> conv2d, batch {}", bs), at(bs), epochSecondsOf(train, bs, s, v));
+    v.linearFc = true;
+    printRow(fmt::format("fc1/fc2: torch::linear -> conv2d, batch {}", bs), epochSecondsOf(train, bs, s, v), at(bs));
   }
   {
     // Same function: outputs and gradients of both forwards on one batch.
     Encoder e(3);
     const torch::Tensor x = train.narrow(0, 0, 512);
-    const torch::Tensor a = e->forward(x), b = forwardFcAsConv(e, x);
+    const auto forward = [&](bool asConv) {
+      e->setFcAsConv(asConv);
+      return e->forward(x);
+    };
+    const torch::Tensor a = forward(false), b = forward(true);
     const auto grads = [&](const torch::Tensor& out) {
       e->zero_grad();
       out.pow(2).sum().backward();

@@ -25,10 +25,16 @@ class EncoderImpl : public torch::nn::Module {
   torch::Tensor stage1(torch::Tensor x, bool allowFused = true);
   // Tests and benchmarks: run the plain torch ops everywhere.
   void setFused(bool on) { fused_ = on; }
+  // fc1 and fc2 as convolutions on the CPU (see head()); off: torch::linear. Tests, benchmarks.
+  void setFcAsConv(bool on) { fcAsConv_ = on; }
 
  private:
+  // flatten -> fc1 -> ReLU -> fc2 on conv2's pooled B x 16 x 4 x 4 output.
+  torch::Tensor head(torch::Tensor x);
+
   int embedDim_;
   bool fused_ = true;
+  bool fcAsConv_ = true;
   torch::nn::Conv2d conv1;
   torch::nn::Conv2d conv2;
   torch::nn::Linear fc1;

@@ -48,7 +48,9 @@ struct Trainer::Impl {
 torch::Device parseDevice(const std::string& name);
 
 // images (N x 1 x 28 x 28 float) -> N x D float, in inference mode, `batch` images at a time.
-torch::Tensor embed(Encoder& encoder, const torch::Tensor& images, std::int64_t batch = 2000);
+// Batch 500: 20,000 view images took 0.239 s against 0.264 s at 2000 and 0.233–0.237 s at 256
+// or 1000 (bench_train --explore, docs/benchmarks.md).
+torch::Tensor embed(Encoder& encoder, const torch::Tensor& images, std::int64_t batch = 500);
 
 // Index of the nearest centroid (squared Euclidean, as the loss measures) of every row.
 torch::Tensor nearestCentroid(const torch::Tensor& points, const torch::Tensor& centroids);

@@ -228,13 +228,48 @@ TEST(Encoder, PoolThenReluMatchesReluThenPool) {
     return torch::linear(h, params["fc2.weight"], params["fc2.bias"]);
   };
   const auto x = torch::rand({4, 1, 28, 28});
-  // Unfused, the encoder runs channels-last: in that layout the results match bit for bit ...
+  // Unfused (and with fc1/fc2 as torch::linear), the encoder runs channels-last: in that layout
+  // the results match bit for bit ...
   encoder->setFused(false);
+  encoder->setFcAsConv(false);
   EXPECT_TRUE(torch::equal(encoder->forward(x), reference(x.as_strided(x.sizes(), {28 * 28, 1, 28, 1}))));
   // ... and in plain NCHW, or fused, up to rounding.
   EXPECT_TRUE(torch::allclose(encoder->forward(x), reference(x), 1e-5, 1e-6));
   encoder->setFused(true);
+  encoder->setFcAsConv(true);
   EXPECT_TRUE(torch::allclose(encoder->forward(x), reference(x), 1e-5, 1e-6));
+}
+
+TEST(Encoder, FcAsConvMatchesLinear) {
+  // fc1/fc2 run as convolutions on the CPU: the same outputs and gradients as torch::linear,
+  // for every parameter, at D = 3 and D = 7, in training and in inference mode.
+  for (int dim : {3, 7}) {
+    SCOPED_TRACE("D = " + std::to_string(dim));
+    torch::manual_seed(3 + dim);
+    Encoder encoder(dim);
+    const auto x = torch::rand({33, 1, 28, 28});
+    const auto probe = torch::randn({33, dim});
+    const auto run = [&](bool asConv) {
+      encoder->setFcAsConv(asConv);
+      encoder->zero_grad();
+      const auto y = encoder->forward(x);
+      (y * probe).sum().backward();
+      std::vector<torch::Tensor> out{y.detach()};
+      for (const auto& p : encoder->named_parameters()) out.push_back(p.value().grad().clone());
+      return out;
+    };
+    const auto conv = run(true), linear = run(false);
+    ASSERT_EQ(conv[0].sizes(), (std::vector<std::int64_t>{33, dim}));
+    ASSERT_EQ(conv.size(), linear.size());
+    EXPECT_TRUE(torch::allclose(conv[0], linear[0], 1e-5, 1e-6));
+    for (std::size_t i = 1; i < conv.size(); ++i) {
+      EXPECT_TRUE(torch::allclose(conv[i], linear[i], 1e-4, 1e-5)) << "gradient " << i;
+      EXPECT_GT(conv[i].abs().max().item<double>(), 0) << "gradient " << i;
+    }
+    c10::InferenceMode guard;
+    encoder->setFcAsConv(true);
+    EXPECT_TRUE(torch::allclose(encoder->forward(x), linear[0], 1e-5, 1e-6));
+  }
 }
 
 TEST(Encoder, FusedFirstStageMatchesTorchOps) {
