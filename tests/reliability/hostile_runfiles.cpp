@@ -139,6 +139,15 @@ fs::path badTextReference(const fs::path& dir) {
   return f;
 }
 
+// A crafted file on which libhdf5 1.10.8 itself divides by zero (a chunk dimension of 0, in
+// H5Dopen2): found by the fuzzer, kept in tests/fuzz/crashes-hdf5/. The window reads it in its
+// helper, centroid-probe-run, first; the helper dies of SIGFPE, the window reports it.
+fs::path crashesLibhdf5(const fs::path& dir) {
+  const fs::path f = dir / "crafted.h5";
+  fs::copy_file(fs::path(CENTROID_SOURCE_DIR) / "tests/fuzz/crashes-hdf5/fpe-chunk-set-info", f);
+  return f;
+}
+
 }  // namespace
 
 INSTANTIATE_TEST_SUITE_P(
@@ -172,6 +181,9 @@ INSTANTIATE_TEST_SUITE_P(
         // ... and reads past its list of objects on this one (a segfault).
         runCase("BadTextReference", "a run whose first class name points at heap object 0x7f7f7f7f",
                 badTextReference, "damaged file: the text reference at byte"),
+        // Killed the window with SIGFPE (exit 136) until run files were read in a helper first.
+        runCase("CrashesLibhdf5", "a crafted run with a chunk dimension of 0 (libhdf5 divides by it)",
+                crashesLibhdf5, "reading this file crashed the HDF5 library (signal 8, SIGFPE)"),
         runCase("EmptyFile", "0 bytes",
                 [](const fs::path& d) {
                   writeBytes(d / "empty.h5", {});

@@ -1,13 +1,17 @@
 // QtTest for replaying saved runs: the controller reads only the epochs asked for, the window
 // shows the right epoch's positions, charts and tables, the keys and playback move the
-// timeline, a run being written is followed, bad files are explained in the banner, recent
-// runs and drops open, training and replay take turns. Hover, filter and compare:
+// timeline, a run being written is followed, bad files are explained in the banner (also one
+// that crashes libhdf5, read in the helper centroid-probe-run first), recent runs and drops
+// open, training and replay take turns. Hover, filter and compare:
 // test_inspect.cpp. Runs under Xvfb.
 #include <QApplication>
 #include <QDir>
 #include <QDropEvent>
+#include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QMimeData>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
@@ -39,6 +43,18 @@ using namespace centroid::replaytest;
 
 Q_DECLARE_METATYPE(centroid::replaytest::BadFile)
 
+namespace {
+
+// Puts the helper back as initTestCase set it, also when a check fails half-way.
+struct RestoreHelper {
+  ~RestoreHelper() {
+    ReplayController::setProbeProgram(QStringLiteral(CENTROID_PROBE_EXE));
+    ReplayController::setProbeTimeoutMs(15000);
+  }
+};
+
+}  // namespace
+
 class TestReplay : public QObject {
   Q_OBJECT
 
@@ -51,6 +67,8 @@ class TestReplay : public QObject {
   void followsALiveRun();
   void badFilesExplained_data();
   void badFilesExplained();
+  void libraryCrashLeavesTheRunOnScreen();
+  void helperTimeoutAndAbsence();
   void recentRunsAndDrop();
   void closeRunRestoresControls();
   void trainingAndReplayTakeTurns();
@@ -71,6 +89,9 @@ void TestReplay::initTestCase() {
   run_ = path("run.h5");
   writeFixtureRun(run_.toStdString(), kPoints, kEpochs);
   if (!MainWindow::openGlAvailable()) qWarning("no OpenGL: the 3-D checks are skipped");
+  // Test programs do not sit next to the helper (the programs do); ctest also sets it in the
+  // environment for the other replay tests.
+  ReplayController::setProbeProgram(QStringLiteral(CENTROID_PROBE_EXE));
 }
 
 void TestReplay::controllerReadsOnlyNeighbours() {
@@ -294,6 +315,83 @@ void TestReplay::badFilesExplained() {
   QCOMPARE(w.timeline()->count(), kEpochs);
   w.timeline()->step(-1);  // still usable
   QCOMPARE(w.replay()->currentEpoch(), kEpochs - 1);
+
+  // The helper's message is the one this process gives when it reads the file itself.
+  RestoreHelper restore;
+  ReplayController c;
+  QVERIFY(!c.open(bad));
+  const QString viaHelper = c.errorString();
+  ReplayController::setProbeProgram(QString());  // no helper: read here
+  QVERIFY(!c.open(bad));
+  QCOMPARE(viaHelper, c.errorString());
+}
+
+// tests/fuzz/crashes-hdf5/fpe-chunk-set-info makes libhdf5 divide by zero inside H5Dopen2
+// (SIGFPE). Read in the helper first, it costs the helper, not the window or its run.
+void TestReplay::libraryCrashLeavesTheRunOnScreen() {
+  const QString crafted = QStringLiteral(CENTROID_SOURCE_DIR "/tests/fuzz/crashes-hdf5/fpe-chunk-set-info");
+  MainWindow w(scripted());
+  w.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&w));
+  QVERIFY(w.openRun(run_));
+  w.timeline()->slider()->setValue(2);
+  QCOMPARE(w.replay()->currentEpoch(), 3);
+  QSignalSpy closed(w.replay(), &ReplayController::closed);
+
+  QVERIFY(!w.openRun(crafted));
+  const QString expected = crafted + ": reading this file crashed the HDF5 library (signal 8, SIGFPE); "
+                                     "the file is damaged or was crafted, and was not opened";
+  QCOMPARE(w.replay()->errorString(), expected);
+  QVERIFY2(w.bannerText().contains(expected), qPrintable(w.bannerText()));
+  QCOMPARE(closed.count(), 0);
+  QVERIFY(w.isReplaying());
+  QCOMPARE(w.replay()->path(), run_);
+  QCOMPARE(w.replay()->currentEpoch(), 3);
+  QCOMPARE(w.timeline()->count(), kEpochs);
+  QCOMPARE(w.charts()->currentEpoch(), 3);
+  QCOMPARE(w.lastFrame()->epoch, 3);
+  QVERIFY(w.windowTitle().contains("run.h5"));
+  if (w.view()) QVERIFY(showsEpoch(w.view(), 3));
+  w.timeline()->step(1);  // still usable
+  QCOMPARE(w.replay()->currentEpoch(), 4);
+}
+
+// A helper that never finishes is killed after the timeout; without a helper (turned off, or
+// missing) files are opened in this process as before.
+void TestReplay::helperTimeoutAndAbsence() {
+  const QString hang = path("hang.sh");
+  {
+    QFile f(hang);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("#!/bin/sh\nexec sleep 30\n");
+  }
+  QFile::setPermissions(hang, QFile::permissions(hang) | QFileDevice::ExeOwner);
+  RestoreHelper restore;
+  ReplayController c;
+  QVERIFY(c.open(run_));
+  ReplayController::setProbeProgram(hang);
+  ReplayController::setProbeTimeoutMs(300);
+  QElapsedTimer clock;
+  clock.start();
+  const bool opened = c.open(run_);
+  const qint64 ms = clock.elapsed();
+  ReplayController::setProbeTimeoutMs(15000);
+  QVERIFY(!opened);
+  QVERIFY2(ms < 5000, qPrintable(QString::number(ms)));
+  QCOMPARE(c.errorString(), run_ + ": reading this file did not finish within 0.3 s; the file is damaged or was "
+                                   "crafted (libhdf5 can loop forever on such files), and was not opened");
+  QVERIFY(c.isOpen());  // the run opened before stays
+  QCOMPARE(c.path(), run_);
+
+  ReplayController::setProbeProgram(QString());  // turned off
+  QVERIFY2(c.open(run_), qPrintable(c.errorString()));
+  ReplayController::setProbeProgram(path("no-such-helper"));  // missing: warned about once
+  QTest::ignoreMessage(QtWarningMsg, QRegularExpression("no-such-helper is missing: run files are opened without it"));
+  QVERIFY2(c.open(run_), qPrintable(c.errorString()));
+  QVERIFY2(c.open(run_), qPrintable(c.errorString()));  // no second warning
+  ReplayController::setProbeProgram(QStringLiteral(CENTROID_PROBE_EXE));
+  QVERIFY2(c.open(run_), qPrintable(c.errorString()));
+  QCOMPARE(c.epochCount(), kEpochs);
 }
 
 void TestReplay::recentRunsAndDrop() {

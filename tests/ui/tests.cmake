@@ -36,7 +36,10 @@ if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/test_mainwindow.cpp)
   add_test(NAME test_mainwindow COMMAND sh -c
     "if [ -n \"$DISPLAY\" ]; then exec \"$0\"; else exec xvfb-run -a -s '-screen 0 1280x1024x24' timeout 540 \"$0\"; fi"
     $<TARGET_FILE:test_mainwindow>)
-  set_tests_properties(test_mainwindow PROPERTIES LABELS ui TIMEOUT 600)
+  # Run files open through the helper as in the program (ReplayController::open).
+  set_tests_properties(test_mainwindow PROPERTIES LABELS ui TIMEOUT 600
+    ENVIRONMENT "CENTROID_PROBE_RUN=$<TARGET_FILE:centroid-probe-run>")
+  add_dependencies(test_mainwindow centroid-probe-run)
 endif()
 
 # The 3-D scatter view: renders under Xvfb (llvmpipe) and compares with tests/data/baselines/.
@@ -56,6 +59,8 @@ endif()
 # Replay and export (test_replay, test_inspect, test_export): run files written by the core's
 # RunWriter with synthetic epochs (tests/ui/ReplayFixture.h; its bad files use the HDF5 C API).
 # test_export also runs the built centroid program on the test's display. Xvfb as above.
+# Test programs do not sit next to centroid-probe-run, the helper every open goes through:
+# they get its path at build time (CENTROID_PROBE_EXE) and in the environment.
 foreach(_t test_replay test_inspect test_export)
   if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/${_t}.cpp)
     add_executable(${_t} ${CMAKE_CURRENT_LIST_DIR}/${_t}.cpp ${CMAKE_CURRENT_LIST_DIR}/ReplayFixture.h
@@ -63,11 +68,14 @@ foreach(_t test_replay test_inspect test_export)
     set_target_properties(${_t} PROPERTIES AUTOMOC ON)
     target_include_directories(${_t} PRIVATE ${PROJECT_SOURCE_DIR} ${HDF5_C_INCLUDE_DIRS})
     target_link_libraries(${_t} PRIVATE centroid_ui Qt6::Test ${HDF5_C_LIBRARIES})
-    target_compile_definitions(${_t} PRIVATE CENTROID_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+    target_compile_definitions(${_t} PRIVATE CENTROID_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+      CENTROID_PROBE_EXE="$<TARGET_FILE:centroid-probe-run>")
+    add_dependencies(${_t} centroid-probe-run)
     add_test(NAME ${_t} COMMAND sh -c
       "if [ -n \"$DISPLAY\" ]; then exec \"$0\"; else exec xvfb-run -a -s '-screen 0 1280x1024x24' timeout 540 \"$0\"; fi"
       $<TARGET_FILE:${_t}>)
-    set_tests_properties(${_t} PROPERTIES LABELS ui TIMEOUT 600)
+    set_tests_properties(${_t} PROPERTIES LABELS ui TIMEOUT 600
+      ENVIRONMENT "CENTROID_PROBE_RUN=$<TARGET_FILE:centroid-probe-run>")
   endif()
 endforeach()
 if(TARGET test_export)

@@ -1,17 +1,125 @@
 // Replay controller: opening a run file, moving between its epochs, following a live writer.
 #include "ui/window/ReplayController.h"
 
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QProcess>
 #include <algorithm>
+#include <climits>
+#include <csignal>
 #include <cstdlib>
 #include <exception>
+#include <optional>
 
 namespace centroid::ui {
 namespace {
 
 constexpr int kFollowIntervalMs = 500;  // a new epoch takes seconds; twice a second feels live
 constexpr int kPrefetchDelayMs = 40;    // after the new epoch's first frame reached the screen
+// The helper reads a valid run in milliseconds; libhdf5 loops forever on some damaged files.
+constexpr int kDefaultProbeTimeoutMs = 15000;
+// Plus a second per 10 MB of file: RunReader reads the whole file on open (its global-heap
+// check), and a large run on a slow disk or a network share must not be taken for a hang.
+constexpr qint64 kProbeBytesPerExtraSecond = 10'000'000;
+
+std::optional<QString> g_probeProgram;  // set by setProbeProgram
+int g_probeTimeoutMs = kDefaultProbeTimeoutMs;
+bool g_warnedNoProbe = false;
+
+// "signal 8, SIGFPE": the signals a library crash ends with, by name.
+QString describeSignal(int number) {
+  const char* name = nullptr;
+  switch (number) {
+    case SIGFPE: name = "SIGFPE"; break;
+    case SIGSEGV: name = "SIGSEGV"; break;
+    case SIGBUS: name = "SIGBUS"; break;
+    case SIGILL: name = "SIGILL"; break;
+    case SIGABRT: name = "SIGABRT"; break;
+    case SIGTRAP: name = "SIGTRAP"; break;
+    case SIGKILL: name = "SIGKILL"; break;
+    default: break;
+  }
+  if (number <= 0) return QStringLiteral("killed by a signal");
+  return name ? QStringLiteral("signal %1, %2").arg(number).arg(QLatin1String(name))
+              : QStringLiteral("signal %1").arg(number);
+}
 
 }  // namespace
+
+void ReplayController::setProbeProgram(const QString& program) { g_probeProgram = program; }
+
+QString ReplayController::probeProgram() {
+  if (g_probeProgram) return *g_probeProgram;
+  if (qEnvironmentVariableIsSet("CENTROID_PROBE_RUN")) return qEnvironmentVariable("CENTROID_PROBE_RUN");
+  if (!QCoreApplication::instance()) return {};
+  return QCoreApplication::applicationDirPath() + QStringLiteral("/centroid-probe-run");
+}
+
+void ReplayController::setProbeTimeoutMs(int ms) { g_probeTimeoutMs = std::max(1, ms); }
+
+int ReplayController::probeTimeoutMs() { return g_probeTimeoutMs; }
+
+bool ReplayController::probe(const QString& path) {
+  const QString program = probeProgram();
+  if (program.isEmpty()) return true;  // turned off: opened here, as before the helper existed
+  const QFileInfo info(program);
+  if (!info.isFile() || !info.isExecutable()) {
+    if (!g_warnedNoProbe) {
+      g_warnedNoProbe = true;
+      qWarning("%s is missing: run files are opened without it, so a file that crashes libhdf5 "
+               "crashes the window", qPrintable(program));
+    }
+    return true;
+  }
+
+  const qint64 timeoutMs =
+      g_probeTimeoutMs + QFileInfo(path).size() / kProbeBytesPerExtraSecond * 1000;  // 0 when unreadable
+  QProcess helper;
+  helper.setProgram(program);
+  helper.setArguments({QStringLiteral("--"), path});
+  helper.setStandardInputFile(QProcess::nullDevice());
+  helper.setStandardOutputFile(QProcess::nullDevice());
+  QElapsedTimer clock;
+  clock.start();
+  helper.start(QIODevice::ReadOnly);
+  if (!helper.waitForStarted(static_cast<int>(std::min<qint64>(timeoutMs, 30000)))) {
+    qWarning("could not start %s (%s): opening %s without it", qPrintable(program),
+             qPrintable(helper.errorString()), qPrintable(path));
+    return true;
+  }
+  const qint64 left = std::max<qint64>(1, timeoutMs - clock.elapsed());
+  if (!helper.waitForFinished(static_cast<int>(std::min<qint64>(left, INT_MAX))) &&
+      helper.state() != QProcess::NotRunning) {
+    helper.kill();
+    helper.waitForFinished(2000);
+    error_ = tr("%1: reading this file did not finish within %2 s; the file is damaged or was crafted "
+                "(libhdf5 can loop forever on such files), and was not opened")
+                 .arg(path, QString::number(static_cast<double>(timeoutMs) / 1000.0, 'g', 4));
+    return false;
+  }
+  if (helper.exitStatus() == QProcess::CrashExit) {
+    // On Unix, Qt reports the number of the signal that ended the process as its exit code.
+    error_ = tr("%1: reading this file crashed the HDF5 library (%2); the file is damaged or was "
+                "crafted, and was not opened")
+                 .arg(path, describeSignal(helper.exitCode()));
+    return false;
+  }
+  const QString message = QString::fromLocal8Bit(helper.readAllStandardError()).trimmed();
+  switch (helper.exitCode()) {
+    case 0:
+      return true;
+    case 2:  // refused: the message names the file and the fault, as RunReader's here would
+      error_ = message.isEmpty() ? tr("%1: the file cannot be read").arg(path) : message;
+      return false;
+    default:  // a helper that does not match this program, or cannot load its libraries
+      error_ = tr("%1: checking the file with %2 failed (exit %3)%4")
+                   .arg(path, program)
+                   .arg(helper.exitCode())
+                   .arg(message.isEmpty() ? QString() : QStringLiteral(": ") + message);
+      return false;
+  }
+}
 
 ReplayController::ReplayController(QObject* parent) : QObject(parent) {
   registerMetaTypes();
@@ -25,6 +133,8 @@ ReplayController::ReplayController(QObject* parent) : QObject(parent) {
 ReplayController::~ReplayController() = default;
 
 bool ReplayController::open(const QString& path) {
+  // A file that crashes libhdf5 crashes the helper instead of this window.
+  if (!probe(path)) return false;
   // Everything is read into locals first: a bad file must leave the run on screen untouched.
   std::unique_ptr<RunReader> reader;
   ViewSetPtr view;

@@ -32,11 +32,26 @@ class ReplayController : public QObject {
   // the last epoch. On failure returns false with errorString() set (the RunFileError's
   // message: it names the file and the fault) and keeps the run that was open before.
   // A file still marked "running" is followed: new epochs appear as the writer appends them.
+  //
+  // The file is first read by the helper program centroid-probe-run, in a process of its own:
+  // libhdf5 1.10.8 crashes on some crafted files, and such a file must cost that process, not
+  // the window. It exits 0 (then the file is opened here), 2 (refused: its stderr is the
+  // message, the one this process would give), dies by a signal ("crashed the HDF5 library")
+  // or is killed after probeTimeoutMs() plus a second per 10 MB of file ("did not finish").
+  // Blocks like the open itself.
   bool open(const QString& path);
   void close();
   bool isOpen() const { return reader_ != nullptr; }
   QString path() const { return path_; }
   QString errorString() const { return error_; }
+
+  // The helper's path. Unless set here: $CENTROID_PROBE_RUN when set, else centroid-probe-run
+  // next to the program. Empty, or no program there, opens files without the helper (as
+  // before it existed; a missing program is warned about once).
+  static void setProbeProgram(const QString& program);
+  static QString probeProgram();
+  static void setProbeTimeoutMs(int ms);  // default 15,000
+  static int probeTimeoutMs();
 
   const TrainConfig& config() const;
   const std::map<std::string, std::string>& attributes() const;
@@ -83,6 +98,9 @@ class ReplayController : public QObject {
   void trimCache();
   void prefetch();  // reads the neighbour in the direction of travel while the GUI is idle
   void stopFollowing();
+  // Runs centroid-probe-run on `path`: true when the file may be opened here (or there is no
+  // helper to ask), else false with error_ set.
+  bool probe(const QString& path);
 
   std::unique_ptr<RunReader> reader_;
   QString path_;
