@@ -11,6 +11,23 @@
 #include <cmath>
 
 namespace centroid::ui {
+namespace {
+
+// QProgressBar::setValue (and setRange, through reset()) repaints at once, QWidget::repaint,
+// whenever the bar moves by a pixel. In a window that holds an OpenGL widget every repaint
+// recomposes the whole window: 15-50 ms of the GUI thread under software OpenGL (Mesa llvmpipe),
+// on top of the ordinary repaint that the labels' new texts schedule anyway. At ten progress
+// reports a second that doubled the window's repaints while training and made the epoch
+// update the GUI thread's longest stall (docs/benchmarks.md, "Replay and GUI"). With updates
+// off during the change, the bar is painted with everything else in the next ordinary repaint.
+template <class Change>
+void changeBar(QProgressBar* bar, Change change) {
+  bar->setUpdatesEnabled(false);
+  change();
+  bar->setUpdatesEnabled(true);  // schedules update()
+}
+
+}  // namespace
 
 RunProgress::RunProgress(QWidget* parent) : QWidget(parent) {
   auto bar = [](const QString& tip) {
@@ -51,10 +68,12 @@ void RunProgress::begin(int maxEpochs) {
   firstBatchAt_ = lastEpochAt_ = -1;
   last_ = {};
   clock_.start();
-  epochBar_->setRange(0, maxEpochs_);
-  epochBar_->setValue(0);
+  changeBar(epochBar_, [&] {
+    epochBar_->setRange(0, maxEpochs_);
+    epochBar_->setValue(0);
+  });
   epochBar_->setFormat(tr("epoch 0 / %1").arg(maxEpochs_));
-  batchBar_->setRange(0, 0);  // busy indicator while data loads
+  changeBar(batchBar_, [&] { batchBar_->setRange(0, 0); });  // busy indicator while data loads
   batchBar_->setFormat(tr("loading…"));
   rate_->clear();
   eta_->clear();
@@ -64,8 +83,10 @@ void RunProgress::begin(int maxEpochs) {
 void RunProgress::batch(const BatchProgress& p) {
   if (firstBatchAt_ < 0) firstBatchAt_ = clock_.elapsed() / 1000.0;
   last_ = p;
-  batchBar_->setRange(0, std::max(1, p.batches));
-  batchBar_->setValue(p.batch);
+  changeBar(batchBar_, [&] {
+    batchBar_->setRange(0, std::max(1, p.batches));
+    batchBar_->setValue(p.batch);
+  });
   batchBar_->setFormat(tr("batch %1 / %2").arg(p.batch).arg(p.batches));
   epochBar_->setFormat(tr("epoch %1 / %2").arg(p.epoch).arg(maxEpochs_));
   rate_->setText(tr("%1 img/s").arg(QLocale().toString(std::lround(p.imagesPerSecond))));
@@ -76,9 +97,9 @@ void RunProgress::epochDone(int epoch) {
   epochsDone_ = epoch;
   lastEpochAt_ = clock_.elapsed() / 1000.0;
   if (firstBatchAt_ < 0) firstBatchAt_ = 0;
-  epochBar_->setValue(std::min(epoch, maxEpochs_));
+  changeBar(epochBar_, [&] { epochBar_->setValue(std::min(epoch, maxEpochs_)); });
   epochBar_->setFormat(tr("epoch %1 / %2").arg(epoch).arg(maxEpochs_));
-  batchBar_->setValue(batchBar_->maximum());
+  changeBar(batchBar_, [&] { batchBar_->setValue(batchBar_->maximum()); });
   updateEta();
 }
 
@@ -106,8 +127,10 @@ void RunProgress::updateEta() {
 QString RunProgress::timeLeftText() const { return eta_->text(); }
 
 void RunProgress::end() {
-  batchBar_->setRange(0, 1);
-  batchBar_->setValue(0);
+  changeBar(batchBar_, [&] {
+    batchBar_->setRange(0, 1);
+    batchBar_->setValue(0);
+  });
   rate_->clear();
   eta_->clear();
   setVisible(false);
