@@ -45,7 +45,7 @@ constexpr rlim_t kAddressSpace = rlim_t{4} << 30;
 const char* const kUsageText =
     "usage: centroid-probe-run [--] RUN_FILE\n"
     "Reads RUN_FILE as the centroid window does when it opens it (settings, view set, baselines,\n"
-    "epoch summaries, status, the last epoch, the best weights) and writes nothing.\n"
+    "epoch summaries, status, the last epoch, view images, the best weights); writes nothing.\n"
     "Exit codes: 0 readable; 2 refused (the reason on stderr); 64 usage error. A crash inside\n"
     "libhdf5 ends it by that signal. Its address space is capped at 4 GiB.\n";
 
@@ -106,13 +106,21 @@ int main(int argc, char** argv) {
     centroid::RunReader reader(path, /*follow=*/true);
     reader.config();
     reader.attributes();
-    reader.viewSet();
+    const std::size_t points = reader.viewSet(/*withImages=*/false).labels.size();
     reader.baselines();
     reader.summaries();
     reader.status();
     // What the window reads next: the last epoch (shown on open), the run's summary.
     attempt([&] {
       if (reader.epochCount() > 0) reader.frame(reader.epochCount() - 1);
+    });
+    // The window reads view images one at a time, for the hover popup: the first and last
+    // ones here, so that the dataset's chunk index is walked at both ends.
+    attempt([&] {
+      if (points > 0) {
+        reader.viewImage(0);
+        reader.viewImage(points - 1);
+      }
     });
     attempt([&] { reader.statusReason(); });
     attempt([&] { reader.bestEpoch(); });

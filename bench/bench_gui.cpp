@@ -266,25 +266,31 @@ void benchOpen(MainWindow& w, const std::vector<std::pair<std::string, std::stri
       std::printf("  load: %s\n", load.report().c_str());
     }
     // The reading alone, as ReplayController::open does it, on the same two files.
-    std::vector<double> reader, viewSet, summaries, lastFrame;
+    std::vector<double> reader, viewSet, summaries, lastFrame, oneImage, allImages;
     for (int r = 0; r < opens; ++r) {
       const qint64 t0 = cb::nowNs();
       centroid::RunReader rd(r % 2 ? b : a, /*follow=*/true);
       const qint64 t1 = cb::nowNs();
-      const std::size_t points = rd.viewSet().labels.size();
+      const std::size_t points = rd.viewSet(/*withImages=*/false).labels.size();
       const qint64 t2 = cb::nowNs();
       (void)rd.baselines(), (void)rd.summaries(), (void)rd.status();
       const qint64 t3 = cb::nowNs();
       (void)rd.frame(rd.epochCount() - 1);
       const qint64 t4 = cb::nowNs();
+      (void)rd.viewImage(points / 2);  // what a hover reads
+      const qint64 t5 = cb::nowNs();
+      (void)rd.viewSet(/*withImages=*/true);  // what the open read before images came on demand
+      const qint64 t6 = cb::nowNs();
       reader.push_back(ms(t0, t1)), viewSet.push_back(ms(t1, t2)), summaries.push_back(ms(t2, t3));
-      lastFrame.push_back(ms(t3, t4));
+      lastFrame.push_back(ms(t3, t4)), oneImage.push_back(ms(t4, t5)), allImages.push_back(ms(t5, t6));
       if (points == 0) std::printf("empty view set?\n");
     }
     row("RunReader alone: open the file", medP95(reader));
-    row("RunReader alone: view set (labels, images)", medP95(viewSet));
+    row("RunReader alone: view set without images", medP95(viewSet));
     row("RunReader alone: baselines, summaries, status", medP95(summaries));
     row("RunReader alone: last epoch's frame", medP95(lastFrame));
+    row("RunReader alone: one view image (a hover)", medP95(oneImage));
+    row("RunReader alone: all view images (not read on open)", medP95(allImages));
   }
 }
 

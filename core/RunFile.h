@@ -70,7 +70,13 @@ class RunReader {
   // Provenance attributes: format, format_version, program, torch_version, dataset, created,
   // and any extraAttributes the writer was given (numbers as text; settings are in config()).
   const std::map<std::string, std::string>& attributes() const;
-  const ViewSet& viewSet() const;
+  // The view set. Without images, `images` stays empty until a later call asks for them:
+  // 70,000 thumbnails are 55 MB, most of the time it takes to open a run, and only the hover
+  // popup needs them, one at a time (viewImage).
+  const ViewSet& viewSet(bool withImages = true) const;
+  // The index-th view image, width x height bytes, reading only its rows (neighbours then come
+  // from HDF5's chunk cache); empty when the run stored no images or index is out of range.
+  std::vector<std::uint8_t> viewImage(std::size_t index) const;
   std::vector<BaselineRow> baselines() const;
 
   int epochCount() const;                    // complete epochs stored

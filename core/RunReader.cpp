@@ -70,7 +70,9 @@ struct RunReader::Impl {
   bool swmr = false;  // opened with H5F_ACC_SWMR_READ: refresh() must re-read metadata
   TrainConfig config;
   std::map<std::string, std::string> attributes;
-  std::optional<ViewSet> view;  // read on first use: 70,000 thumbnails are 55 MB
+  std::optional<ViewSet> view;  // read on first use; its images only when asked for
+  h5::Dataset viewImages;       // open once the view set was read: viewImage() reads from it
+  std::size_t viewImageCount = 0;  // images stored (0 or the view set's size)
   std::vector<Series> scalars;  // kScalarSeries order
   Series embedding, centroids, assignments;
   h5::Dataset bestEpoch, status, reason;
@@ -245,7 +247,7 @@ namespace {
 
 // Runs a read, naming the file in any failure.
 template <class F>
-auto guarded(const std::string& path, const char* what, F read) {
+auto guarded(const std::string& path, const std::string& what, F read) {
   h5::QuietErrors quiet;
   try {
     return read();
@@ -263,39 +265,67 @@ const std::string& RunReader::path() const { return impl_->path; }
 const TrainConfig& RunReader::config() const { return impl_->config; }
 const std::map<std::string, std::string>& RunReader::attributes() const { return impl_->attributes; }
 
-const ViewSet& RunReader::viewSet() const {
-  if (impl_->view) return *impl_->view;
-  impl_->view = guarded(impl_->path, "the view set", [&] {
-    hid_t f = impl_->file.get();
-    auto open = [&](const char* name) {
-      hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-      if (d < 0) h5::fail(std::string("cannot open ") + name);
-      return h5::Dataset(d);
-    };
-    ViewSet v;
-    h5::Dataset labels = open("/view/labels"), indices = open("/view/indices"),
-                split = open("/view/split"), images = open("/view/images");
-    hsize_t n = h5::rows(labels.get());
-    if (h5::rows(indices.get()) != n || h5::rows(split.get()) != n) {
-      throw RunFileError("/view: labels, indices and split differ in length");
-    }
-    const std::size_t count = h5::checkedElements({n}, sizeof(std::int32_t), "/view/indices");
-    v.labels.resize(count);
-    v.indices.resize(count);
-    v.split.resize(count);
-    h5::readAll(labels.get(), H5T_NATIVE_UINT8, v.labels.data(), count);
-    h5::readAll(indices.get(), H5T_NATIVE_INT32, v.indices.data(), count);
-    h5::readAll(split.get(), H5T_NATIVE_UINT8, v.split.data(), count);
-    auto d = h5::dims(images.get());
-    if (d.size() != 3 || (d[0] != 0 && d[0] != n)) throw RunFileError("/view/images: unexpected shape");
-    v.height = static_cast<int>(d[1]);
-    v.width = static_cast<int>(d[2]);
-    v.images.resize(h5::checkedElements(d, 1, "/view/images"));
-    if (!v.images.empty()) h5::readAll(images.get(), H5T_NATIVE_UINT8, v.images.data(), v.images.size());
-    v.classNames = h5::readStrings(open("/view/class_names").get());
-    return v;
+const ViewSet& RunReader::viewSet(bool withImages) const {
+  Impl& m = *impl_;
+  if (!m.view) {
+    m.view = guarded(m.path, "the view set", [&] {
+      hid_t f = m.file.get();
+      auto open = [&](const char* name) {
+        hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+        if (d < 0) h5::fail(std::string("cannot open ") + name);
+        return h5::Dataset(d);
+      };
+      ViewSet v;
+      h5::Dataset labels = open("/view/labels"), indices = open("/view/indices"),
+                  split = open("/view/split");
+      m.viewImages = open("/view/images");
+      hsize_t n = h5::rows(labels.get());
+      if (h5::rows(indices.get()) != n || h5::rows(split.get()) != n) {
+        throw RunFileError("/view: labels, indices and split differ in length");
+      }
+      const std::size_t count = h5::checkedElements({n}, sizeof(std::int32_t), "/view/indices");
+      v.labels.resize(count);
+      v.indices.resize(count);
+      v.split.resize(count);
+      h5::readAll(labels.get(), H5T_NATIVE_UINT8, v.labels.data(), count);
+      h5::readAll(indices.get(), H5T_NATIVE_INT32, v.indices.data(), count);
+      h5::readAll(split.get(), H5T_NATIVE_UINT8, v.split.data(), count);
+      auto d = h5::dims(m.viewImages.get());
+      if (d.size() != 3 || (d[0] != 0 && d[0] != n)) throw RunFileError("/view/images: unexpected shape");
+      h5::checkedElements(d, 1, "/view/images");
+      v.height = static_cast<int>(d[1]);
+      v.width = static_cast<int>(d[2]);
+      m.viewImageCount = static_cast<std::size_t>(d[0]);
+      v.classNames = h5::readStrings(open("/view/class_names").get());
+      return v;
+    });
+  }
+  if (withImages && m.view->images.empty() && m.viewImageCount > 0) {
+    const ViewSet& v = *m.view;
+    const std::size_t bytes = m.viewImageCount * static_cast<std::size_t>(v.width) * static_cast<std::size_t>(v.height);
+    m.view->images = guarded(m.path, "the view images", [&] {
+      std::vector<std::uint8_t> images(bytes);
+      h5::readAll(m.viewImages.get(), H5T_NATIVE_UINT8, images.data(), images.size());
+      return images;
+    });
+  }
+  return *m.view;
+}
+
+std::vector<std::uint8_t> RunReader::viewImage(std::size_t index) const {
+  Impl& m = *impl_;
+  const ViewSet& v = viewSet(/*withImages=*/false);
+  const std::size_t pixels = static_cast<std::size_t>(v.width) * static_cast<std::size_t>(v.height);
+  if (index >= m.viewImageCount || pixels == 0) return {};
+  if (!v.images.empty()) {
+    const auto first = v.images.begin() + static_cast<std::ptrdiff_t>(index * pixels);
+    return {first, first + static_cast<std::ptrdiff_t>(pixels)};
+  }
+  return guarded(m.path, "view image " + std::to_string(index), [&] {
+    std::vector<std::uint8_t> image(pixels);
+    h5::readRows(m.viewImages.get(), index, 1, H5T_NATIVE_UINT8, image.data(), image.size());
+    return image;
   });
-  return *impl_->view;
 }
 
 std::vector<BaselineRow> RunReader::baselines() const {

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -97,6 +98,43 @@ TEST(RunFile, RoundTrip) {
   EXPECT_EQ(r.status(), "completed");
   EXPECT_EQ(r.statusReason(), "max epochs reached");
   EXPECT_FALSE(r.refresh());
+}
+
+TEST(RunFile, ViewImagesOnDemand) {
+  // Opening a run reads the view set without its thumbnails; the hover popup reads one image at
+  // a time; asking for them all later fills them in.
+  const std::string path = tmpPath();
+  const int points = 2000;
+  writeRun(path, points, 1);
+  const ViewSet want = testView(points);
+  const std::size_t pixels = 28 * 28;
+  RunReader r(path);
+  const ViewSet& lean = r.viewSet(/*withImages=*/false);
+  EXPECT_TRUE(lean.images.empty());
+  EXPECT_EQ(lean.labels, want.labels);
+  EXPECT_EQ(lean.split, want.split);
+  EXPECT_EQ(lean.width, 28);
+  for (std::size_t i : {std::size_t{0}, std::size_t{1}, std::size_t{977}, std::size_t{points - 1}}) {
+    const auto image = r.viewImage(i);
+    ASSERT_EQ(image.size(), pixels) << i;
+    EXPECT_TRUE(std::equal(image.begin(), image.end(), want.images.begin() + static_cast<std::ptrdiff_t>(i * pixels)))
+        << "image " << i;
+  }
+  EXPECT_TRUE(r.viewImage(points).empty());
+  EXPECT_TRUE(r.viewSet(false).images.empty());
+  EXPECT_EQ(r.viewSet().images, want.images);  // now read in full, and kept
+  EXPECT_EQ(r.viewImage(5), r.viewImage(5));
+  EXPECT_EQ(r.viewImage(5).size(), pixels);
+
+  // A run stored without images has none to give.
+  const std::string bare = tmpPath("-bare.h5");
+  {
+    RunWriter w(bare, testConfig(), testView(50, /*images=*/false), testLayout(), {}, "MNIST");
+  }
+  RunReader b(bare);
+  EXPECT_TRUE(b.viewImage(0).empty());
+  EXPECT_TRUE(b.viewSet().images.empty());
+  EXPECT_EQ(b.viewSet().labels.size(), 50u);
 }
 
 TEST(RunFile, SettingsAreAlsoRootAttributes) {

@@ -65,6 +65,7 @@ void TestInspect::hoverAndClick() {
   if (!w.view()) QSKIP("no OpenGL");
   QSignalSpy rendered(w.view(), &ScatterView::frameRendered);
   QVERIFY(w.openRun(run_));
+  QVERIFY(w.replay()->viewSet()->images.empty());  // read one at a time, on hover
   QVERIFY(rendered.wait(5000));
   QTest::qWait(100);
   const int i = isolatedPoint(w.view());

@@ -280,10 +280,14 @@ void MainWindow::showHover(int index) {
     inspector_->hide();
     return;
   }
-  const PointInfo info = PointInfo::describe(index, *lastFrame_, *viewSet_);
+  PointInfo info = PointInfo::describe(index, *lastFrame_, *viewSet_);
   if (info.index < 0) {
     inspector_->hide();
     return;
+  }
+  if (info.image.isNull() && isReplaying()) {  // a replay reads the one image it shows
+    const std::vector<std::uint8_t> pixels = replay_->viewImage(index);
+    info.setImage(pixels.data(), pixels.size(), viewSet_->width, viewSet_->height);
   }
   inspector_->showPoint(info, view_->mapToGlobal(view_->projectedPoint(index).toPoint()));
 }

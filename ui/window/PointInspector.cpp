@@ -24,13 +24,8 @@ PointInfo PointInfo::describe(int index, const EpochFrame& frame, const ViewSet&
                     ? QString::fromStdString(view.classNames[static_cast<std::size_t>(p.label)])
                     : QString::number(p.label);
   const std::size_t pixels = static_cast<std::size_t>(view.width) * static_cast<std::size_t>(view.height);
-  if (pixels > 0 && view.images.size() >= (i + 1) * pixels) {
-    p.image = QImage(view.width, view.height, QImage::Format_Grayscale8);
-    for (int y = 0; y < view.height; ++y)
-      std::memcpy(p.image.scanLine(y),
-                  view.images.data() + i * pixels + static_cast<std::size_t>(y) * view.width,
-                  static_cast<std::size_t>(view.width));
-  }
+  if (pixels > 0 && view.images.size() >= (i + 1) * pixels)
+    p.setImage(view.images.data() + i * pixels, pixels, view.width, view.height);
   if (i < frame.assignments.size()) {
     p.cluster = frame.assignments[i];
     const int d = frame.dim;
@@ -49,6 +44,17 @@ PointInfo PointInfo::describe(int index, const EpochFrame& frame, const ViewSet&
   p.origin =
       QStringLiteral("%1 #%2").arg(test ? QStringLiteral("test") : QStringLiteral("train")).arg(within);
   return p;
+}
+
+void PointInfo::setImage(const std::uint8_t* pixels, std::size_t size, int width, int height) {
+  image = QImage();
+  if (!pixels || width <= 0 || height <= 0 ||
+      size != static_cast<std::size_t>(width) * static_cast<std::size_t>(height))
+    return;
+  image = QImage(width, height, QImage::Format_Grayscale8);
+  for (int y = 0; y < height; ++y)
+    std::memcpy(image.scanLine(y), pixels + static_cast<std::size_t>(y) * static_cast<std::size_t>(width),
+                static_cast<std::size_t>(width));
 }
 
 QString PointInfo::summary() const {

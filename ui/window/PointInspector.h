@@ -23,8 +23,11 @@ struct PointInfo {
   double distance = -1;  // to that centroid in the embedding space (all D dimensions)
   QString origin;        // "train #1234" / "test #56"
 
-  // index out of range for the frame or the view set: index stays -1.
+  // index out of range for the frame or the view set: index stays -1. The image comes from
+  // view.images; a replayed run reads its images on demand instead (setImage).
   static PointInfo describe(int index, const EpochFrame& frame, const ViewSet& view);
+  // width x height grey pixels, row by row; a size that does not match leaves the image null.
+  void setImage(const std::uint8_t* pixels, std::size_t size, int width, int height);
   QString summary() const;  // one line, for the status bar
 };
 

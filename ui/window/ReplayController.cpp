@@ -145,7 +145,7 @@ bool ReplayController::open(const QString& path) {
     // follow = true: a file another process is still writing opens in SWMR-read mode so that
     // refresh() sees its new epochs (a finished file falls back to a plain read-only open).
     reader = std::make_unique<RunReader>(path.toStdString(), /*follow=*/true);
-    view = std::make_shared<const ViewSet>(reader->viewSet());
+    view = std::make_shared<const ViewSet>(reader->viewSet(/*withImages=*/false));
     baselines = reader->baselines();
     summaries = reader->summaries();
     status = reader->status();
@@ -170,6 +170,16 @@ bool ReplayController::open(const QString& path) {
     emit followingChanged(true);
   }
   return true;
+}
+
+std::vector<std::uint8_t> ReplayController::viewImage(int index) {
+  if (!reader_ || index < 0) return {};
+  try {
+    return reader_->viewImage(static_cast<std::size_t>(index));
+  } catch (const std::exception& e) {
+    error_ = QString::fromUtf8(e.what());
+    return {};
+  }
 }
 
 void ReplayController::close() {

@@ -55,7 +55,12 @@ class ReplayController : public QObject {
 
   const TrainConfig& config() const;
   const std::map<std::string, std::string>& attributes() const;
+  // The view set without its images (they are most of an open's time at 70,000 points): the
+  // hover popup reads the one it shows with viewImage().
   ViewSetPtr viewSet() const { return viewSet_; }
+  // The index-th view image, width x height bytes; empty when the run has none or it cannot be
+  // read (errorString() then says why).
+  std::vector<std::uint8_t> viewImage(int index);
   const std::vector<BaselineRow>& baselines() const { return baselines_; }
   const std::vector<EpochSummary>& summaries() const { return summaries_; }
   QString status() const;        // "completed", "running", ...; empty when it cannot be read
