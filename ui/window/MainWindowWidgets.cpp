@@ -51,6 +51,14 @@ RunProgress::RunProgress(QWidget* parent) : QWidget(parent) {
   h->addWidget(batchBar_);
   h->addWidget(rate_);
   h->addWidget(eta_);
+  refresh_.setSingleShot(true);
+  refresh_.setInterval(kBatchRefreshMs);
+  connect(&refresh_, &QTimer::timeout, this, [this] {
+    if (!pending_) return;
+    pending_ = false;
+    showBatch();
+    refresh_.start();
+  });
   end();
 }
 
@@ -83,6 +91,16 @@ void RunProgress::begin(int maxEpochs) {
 void RunProgress::batch(const BatchProgress& p) {
   if (firstBatchAt_ < 0) firstBatchAt_ = clock_.elapsed() / 1000.0;
   last_ = p;
+  if (refresh_.isActive()) {
+    pending_ = true;
+    return;
+  }
+  showBatch();
+  refresh_.start();
+}
+
+void RunProgress::showBatch() {
+  const BatchProgress& p = last_;
   changeBar(batchBar_, [&] {
     batchBar_->setRange(0, std::max(1, p.batches));
     batchBar_->setValue(p.batch);
@@ -94,6 +112,7 @@ void RunProgress::batch(const BatchProgress& p) {
 }
 
 void RunProgress::epochDone(int epoch) {
+  pending_ = false;  // a report held back belongs to the epoch that just ended
   epochsDone_ = epoch;
   lastEpochAt_ = clock_.elapsed() / 1000.0;
   if (firstBatchAt_ < 0) firstBatchAt_ = 0;
@@ -127,6 +146,8 @@ void RunProgress::updateEta() {
 QString RunProgress::timeLeftText() const { return eta_->text(); }
 
 void RunProgress::end() {
+  refresh_.stop();
+  pending_ = false;
   changeBar(batchBar_, [&] {
     batchBar_->setRange(0, 1);
     batchBar_->setValue(0);

@@ -4,6 +4,7 @@
 #include <QElapsedTimer>
 #include <QFrame>
 #include <QString>
+#include <QTimer>
 #include <QWidget>
 
 #include "core/Types.h"
@@ -15,6 +16,11 @@ class QToolButton;
 namespace centroid::ui {
 
 // Epoch within run, batch within epoch, images per second and time left, for the status bar.
+// Batch reports (about ten a second from the trainer) are shown at most every
+// kBatchRefreshMs, the latest one winning: under software OpenGL every repaint of the window
+// recomposes all of it (18-19 ms of the GUI thread plus Mesa's threads), and at ten a second
+// those repaints took enough of the two cores to make training in the window 1.5x slower than
+// centroid-train (docs/benchmarks.md, "Replay and GUI").
 class RunProgress : public QWidget {
   Q_OBJECT
 
@@ -32,8 +38,10 @@ class RunProgress : public QWidget {
 
   // "12 s", "3 min 10 s", "1 h 05 min".
   static QString formatDuration(double seconds);
+  static constexpr int kBatchRefreshMs = 500;
 
  private:
+  void showBatch();  // last_ on the bars and labels
   void updateEta();
 
   QProgressBar* epochBar_;
@@ -46,6 +54,8 @@ class RunProgress : public QWidget {
   int maxEpochs_ = 0;
   int epochsDone_ = 0;
   centroid::BatchProgress last_;
+  QTimer refresh_;             // single shot: the earliest time the next batch may be shown
+  bool pending_ = false;       // a report arrived while refresh_ ran
 };
 
 // A non-modal message strip above the 3-D view: errors stay until dismissed or the next
