@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <regex>
 
@@ -135,6 +136,44 @@ TEST(RunFile, ViewImagesOnDemand) {
   EXPECT_TRUE(b.viewImage(0).empty());
   EXPECT_TRUE(b.viewSet().images.empty());
   EXPECT_EQ(b.viewSet().labels.size(), 50u);
+}
+
+TEST(RunFile, DamagedImagesCostOnlyTheirPopup) {
+  // Zeros over the stored bytes of the second image chunk (images 512..1023): inflating it
+  // fails. The run still opens and every epoch reads; only those images are refused.
+  const std::string path = tmpPath();
+  const int points = 2000;
+  writeRun(path, points, 2);
+  haddr_t address = HADDR_UNDEF;
+  hsize_t size = 0;
+  {
+    h5::File file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    h5::Dataset images(H5Dopen2(file.get(), "/view/images", H5P_DEFAULT));
+    h5::Dataspace space(H5Dget_space(images.get()));
+    hsize_t offset[3] = {};
+    unsigned mask = 0;
+    ASSERT_GE(H5Dget_chunk_info(images.get(), space.get(), 1, offset, &mask, &address, &size), 0);
+    ASSERT_EQ(offset[0], 512u);
+  }
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(address));
+    const std::string zeros(size, '\0');
+    f.write(zeros.data(), static_cast<std::streamsize>(zeros.size()));
+  }
+  RunReader r(path);
+  EXPECT_EQ(r.viewSet(false).labels.size(), static_cast<std::size_t>(points));
+  expectFrameEq(r.frame(1), testFrame(2, points));
+  EXPECT_EQ(r.viewImage(0).size(), 28u * 28u);
+  EXPECT_EQ(r.viewImage(1500).size(), 28u * 28u);
+  try {
+    r.viewImage(600);
+    ADD_FAILURE() << "a damaged image read back";
+  } catch (const RunFileError& e) {
+    EXPECT_NE(std::string(e.what()).find(path + ": reading view image 600 failed"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(r.viewSet(true), RunFileError);
+  EXPECT_TRUE(r.viewSet(false).images.empty());
 }
 
 TEST(RunFile, SettingsAreAlsoRootAttributes) {

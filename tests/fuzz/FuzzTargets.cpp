@@ -66,6 +66,14 @@ bool runFile(const std::uint8_t* data, std::size_t size) {
     const int epochs = reader.epochCount();
     for (int i = 0; i < std::min(epochs, 3); ++i) read([&] { reader.frame(i); });
     attempt<RunFileError>([&] { reader.frame(epochs); });  // one past the end: must throw, not read
+    // As the window reads the view set: without images first, then one image at each end
+    // (the hover popup), then all of them.
+    read([&] {
+      const std::size_t n = reader.viewSet(/*withImages=*/false).labels.size();
+      reader.viewImage(0);
+      if (n > 0) reader.viewImage(n - 1);
+      reader.viewImage(n);  // one past the end: empty, not a read
+    });
     read([&] { reader.viewSet(); });
     read([&] { reader.baselines(); });
     read([&] { reader.bestEpoch(); });

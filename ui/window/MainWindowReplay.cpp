@@ -286,8 +286,11 @@ void MainWindow::showHover(int index) {
     return;
   }
   if (info.image.isNull() && isReplaying()) {  // a replay reads the one image it shows
-    const std::vector<std::uint8_t> pixels = replay_->viewImage(index);
+    QString error;
+    const std::vector<std::uint8_t> pixels = replay_->viewImage(index, &error);
     info.setImage(pixels.data(), pixels.size(), viewSet_->width, viewSet_->height);
+    // A damaged thumbnail leaves the popup without its image; the rest of the run is fine.
+    if (!error.isEmpty()) statusBar()->showMessage(tr("The digit's image cannot be read: %1").arg(error), 8000);
   }
   inspector_->showPoint(info, view_->mapToGlobal(view_->projectedPoint(index).toPoint()));
 }

@@ -172,12 +172,12 @@ bool ReplayController::open(const QString& path) {
   return true;
 }
 
-std::vector<std::uint8_t> ReplayController::viewImage(int index) {
+std::vector<std::uint8_t> ReplayController::viewImage(int index, QString* error) {
   if (!reader_ || index < 0) return {};
   try {
     return reader_->viewImage(static_cast<std::size_t>(index));
   } catch (const std::exception& e) {
-    error_ = QString::fromUtf8(e.what());
+    if (error) *error = QString::fromUtf8(e.what());
     return {};
   }
 }

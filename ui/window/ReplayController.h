@@ -59,8 +59,8 @@ class ReplayController : public QObject {
   // hover popup reads the one it shows with viewImage().
   ViewSetPtr viewSet() const { return viewSet_; }
   // The index-th view image, width x height bytes; empty when the run has none or it cannot be
-  // read (errorString() then says why).
-  std::vector<std::uint8_t> viewImage(int index);
+  // read (then *error, if given, says why: a damaged image costs its popup, not the run).
+  std::vector<std::uint8_t> viewImage(int index, QString* error = nullptr);
   const std::vector<BaselineRow>& baselines() const { return baselines_; }
   const std::vector<EpochSummary>& summaries() const { return summaries_; }
   QString status() const;        // "completed", "running", ...; empty when it cannot be read
