@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <vector>
 
+#include "bench/Ribbon.h"
 #include "ui/ScatterView.h"
 
 using centroid::EpochFrame;
@@ -28,54 +29,15 @@ namespace {
 
 constexpr double kTargetMs = 25;
 
-// What a k-means-loss run looks like after a few epochs (see the shared anchors): a thin,
-// slightly curved ribbon with per-axis spread about (0.03, 0.12, 0.18), digits overlapping
-// along it, and ten centroids slicing it into clusters.
+// n points with random labels on the shared synthetic ribbon (bench/Ribbon.h): the kind of
+// picture the k-means loss produces. Frames of one seed share labels; each epoch has its own
+// noise and a little more stretch.
 EpochFrame ribbonFrame(int n, std::uint32_t seed, int epoch, std::vector<std::uint8_t>* labels) {
   std::mt19937 rng(seed);
-  std::normal_distribution<double> normal;
-  const double along[10] = {-1.2, 0.9, 0.1, -0.2, 0.5, -0.5, -0.9, 1.3, 0.2, 0.7};  // per digit
-  const double across[10] = {0.3, -0.6, 0.5, -0.1, -0.4, 0.0, 0.6, -0.3, 0.1, 0.2};
-  EpochFrame f;
-  f.epoch = epoch;
-  f.loss = 0.0412 / (1 + 0.1 * epoch);
-  f.dim = 3;
-  f.clusters = 10;
-  f.embedding.resize(static_cast<std::size_t>(n) * 3);
-  if (labels) labels->resize(static_cast<std::size_t>(n));
-  const double drift = 0.05 * epoch;
-  for (int i = 0; i < n; ++i) {
-    const int l = static_cast<int>(rng() % 10);
-    if (labels) (*labels)[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(l);
-    const double s = along[l] * (1 + drift) + 0.45 * normal(rng);
-    const double u = across[l] + 0.55 * normal(rng);
-    float* p = &f.embedding[static_cast<std::size_t>(i) * 3];
-    p[0] = static_cast<float>(0.02 * s * s + 0.012 * normal(rng));
-    p[1] = static_cast<float>(0.12 * u + 0.03 * s);
-    p[2] = static_cast<float>(0.16 * s);
-  }
-  // Centroids at quantiles along the ribbon; each point goes to its nearest centroid.
-  std::vector<float> z(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) z[static_cast<std::size_t>(i)] = f.embedding[static_cast<std::size_t>(i) * 3 + 2];
-  std::sort(z.begin(), z.end());
-  for (int k = 0; k < 10; ++k) {
-    const float zk = z[static_cast<std::size_t>((k + 0.5) / 10 * (n - 1))];
-    const double s = zk / 0.16;
-    f.centroids.insert(f.centroids.end(), {static_cast<float>(0.02 * s * s), static_cast<float>(0.03 * s), zk});
-  }
-  f.assignments.resize(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    const float* p = &f.embedding[static_cast<std::size_t>(i) * 3];
-    int best = 0;
-    double bestD = 1e300;
-    for (int k = 0; k < 10; ++k) {
-      const float* c = &f.centroids[static_cast<std::size_t>(k) * 3];
-      const double dd = std::pow(p[0] - c[0], 2) + std::pow(p[1] - c[1], 2) + std::pow(p[2] - c[2], 2);
-      if (dd < bestD) bestD = dd, best = k;
-    }
-    f.assignments[static_cast<std::size_t>(i)] = best;
-  }
-  return f;
+  std::vector<std::uint8_t> l(static_cast<std::size_t>(n));
+  for (auto& x : l) x = static_cast<std::uint8_t>(rng() % 10);
+  if (labels) *labels = l;
+  return centroid::bench::ribbonEpoch(l, epoch, seed, /*driftPerEpoch=*/0.05);
 }
 
 std::vector<std::string> digitNames() {
