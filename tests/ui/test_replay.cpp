@@ -79,6 +79,18 @@ class TestReplay : public QObject {
   QString run_;
 };
 
+namespace {
+
+// Shows the window, opens `run` and makes the window active, so that keys reach it.
+bool showActiveWith(MainWindow& w, const QString& run) {
+  w.show();
+  if (!QTest::qWaitForWindowExposed(&w) || !w.openRun(run)) return false;
+  w.activateWindow();
+  return QTest::qWaitForWindowActive(&w);
+}
+
+}  // namespace
+
 void TestReplay::initTestCase() {
   QVERIFY(tmp_.isValid());
   QStandardPaths::setTestModeEnabled(true);
@@ -173,11 +185,7 @@ void TestReplay::windowShowsTheRightEpoch() {
 
 void TestReplay::keysAndPlayback() {
   MainWindow w(scripted());
-  w.show();
-  QVERIFY(QTest::qWaitForWindowExposed(&w));
-  QVERIFY(w.openRun(run_));
-  w.activateWindow();
-  QVERIFY(QTest::qWaitForWindowActive(&w));
+  QVERIFY(showActiveWith(w, run_));
   QTest::keyClick(&w, Qt::Key_Left);
   QCOMPARE(w.replay()->currentEpoch(), kEpochs - 1);
   QTest::keyClick(&w, Qt::Key_Left);
@@ -219,13 +227,10 @@ void TestReplay::keysAndPlayback() {
     wrapped |= shown.at(i - 1).first().toInt() == kEpochs && shown.at(i).first().toInt() == 1;
   QVERIFY(wrapped);
 }
+
 void TestReplay::keysGiveWayToTheFocusedTable() {
   MainWindow w(scripted());
-  w.show();
-  QVERIFY(QTest::qWaitForWindowExposed(&w));
-  QVERIFY(w.openRun(run_));
-  w.activateWindow();
-  QVERIFY(QTest::qWaitForWindowActive(&w));
+  QVERIFY(showActiveWith(w, run_));
   auto* table = w.findChild<QTableView*>(QStringLiteral("metricsTable"));
   QVERIFY(table);
   QVERIFY(table->isVisible());
