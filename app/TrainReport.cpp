@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/NumberFormat.h"
+
 namespace centroid::app {
 
 ProgressPrinter::ProgressPrinter(std::FILE* out, int maxEpochs)
@@ -16,8 +18,8 @@ void ProgressPrinter::batch(const BatchProgress& p) {
   const int width = 30;
   const int filled = p.batches > 0 ? width * p.batch / p.batches : 0;
   const std::string bar = std::string(filled, '#') + std::string(width - filled, '.');
-  fmt::print(out_, "\r\x1b[2Kepoch {}/{} [{}] {}/{}  {:.0f} img/s  loss {:.4f}", p.epoch, maxEpochs_, bar,
-             p.batch, p.batches, p.imagesPerSecond, p.loss);
+  fmt::print(out_, "\r\x1b[2Kepoch {}/{} [{}] {}/{}  {:.0f} img/s  loss {}", p.epoch, maxEpochs_, bar,
+             p.batch, p.batches, p.imagesPerSecond, readableNumber(p.loss));
   std::fflush(out_);
   barShown_ = true;
 }
@@ -26,8 +28,8 @@ void ProgressPrinter::epoch(const EpochRow& r) {
   if (!out_) return;
   if (barShown_) fmt::print(out_, "\r\x1b[2K");
   barShown_ = false;
-  fmt::print(out_, "epoch {:>3}  loss {:.5f}  {:.1f} s  seed purity {:.3f}  NMI {:.3f}  ACC {:.3f}\n", r.epoch,
-             r.loss, r.seconds, r.metrics.seedPurity, r.metrics.nmi, r.metrics.accuracy);
+  fmt::print(out_, "epoch {:>3}  loss {}  {:.1f} s  seed purity {:.3f}  NMI {:.3f}  ACC {:.3f}\n", r.epoch,
+             readableNumber(r.loss), r.seconds, r.metrics.seedPurity, r.metrics.nmi, r.metrics.accuracy);
   std::fflush(out_);
 }
 
@@ -53,13 +55,14 @@ std::string metricCells(const Metrics& m) {
 
 std::string formatTable(const std::vector<EpochRow>& rows, int bestEpoch,
                         const std::vector<BaselineRow>& baselines) {
-  std::string s = fmt::format("{:<22} {:>10} {:>11} {:>7} {:>6} {:>6} {:>6}\n", "epoch", "loss", "seed purity",
+  // The loss column holds readableNumber's widest text: "-1.7977e+308".
+  std::string s = fmt::format("{:<22} {:>12} {:>11} {:>7} {:>6} {:>6} {:>6}\n", "epoch", "loss", "seed purity",
                               "purity", "NMI", "ARI", "ACC");
   for (const EpochRow& r : rows) {
     const std::string label = fmt::format("{}{}", r.epoch, r.epoch == bestEpoch ? " *" : "");
-    s += fmt::format("{:<22} {:>10.5f} {}\n", label, r.loss, metricCells(r.metrics));
+    s += fmt::format("{:<22} {:>12} {}\n", label, readableNumber(r.loss), metricCells(r.metrics));
   }
-  for (const BaselineRow& b : baselines) s += fmt::format("{:<22} {:>10} {}\n", b.name, "-", metricCells(b.metrics));
+  for (const BaselineRow& b : baselines) s += fmt::format("{:<22} {:>12} {}\n", b.name, "-", metricCells(b.metrics));
   if (bestEpoch > 0) s += "* best epoch (lowest loss): its weights are the run's result\n";
   return s;
 }

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
 
   SessionCallbacks cb;
   cb.onMessage = [&](const std::string& m) { progress.message(m); };
+  cb.onWarning = [&](const std::string& m) { progress.message("warning: " + m); };
   cb.onReady = [&](const ViewSet& view, const std::vector<BaselineRow>& b, const std::string& path) {
     baselines = b;
     runFile = path;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/Dataset.h"
+#include "core/NumberFormat.h"
 #include "core/TrainerImpl.h"
 
 namespace centroid {
@@ -110,6 +111,8 @@ TrainResult Trainer::run(const Callbacks& callbacks, const std::atomic<bool>* st
   auto lastReport = Clock::now() - kReportInterval;
   int sinceBest = 0;
   bool finished = false;
+  double firstBatchLoss = std::numeric_limits<double>::quiet_NaN();
+  bool warnedDivergence = false;
 
   const auto fail = [&](std::string reason) {
     result.status = TrainStatus::Failed;
@@ -157,6 +160,7 @@ TrainResult Trainer::run(const Callbacks& callbacks, const std::atomic<bool>* st
       loss.backward();
       s.optimizer->step();
       lossSum += value;
+      if (std::isnan(firstBatchLoss)) firstBatchLoss = value;
 
       const auto now = Clock::now();
       if (callbacks.onBatch && (now - lastReport >= kReportInterval || b + 1 == batches)) {
@@ -181,6 +185,12 @@ TrainResult Trainer::run(const Callbacks& callbacks, const std::atomic<bool>* st
     try {
       const EpochFrame frame = s.frame(epoch, epochLoss, seconds);
       if (callbacks.onEpoch) callbacks.onEpoch(frame);
+      if (!warnedDivergence && callbacks.onWarning) {
+        if (const std::string w = divergenceWarning(firstBatchLoss, epochLoss, s.config.learningRate); !w.empty()) {
+          warnedDivergence = true;
+          callbacks.onWarning(w);
+        }
+      }
       if (s.bestEpoch == 0 || epochLoss < s.bestLoss) {
         s.snapshotBest(epoch, epochLoss);
         sinceBest = 0;

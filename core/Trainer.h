@@ -21,6 +21,9 @@ class Trainer {
     std::function<void(const BatchProgress&)> onBatch;
     // When the best epoch improves: the encoder's weights at that epoch.
     std::function<void(int epoch, const std::vector<NamedArray>& weights)> onBest;
+    // Once per run, after the epoch whose loss first reached 1000x the first batch's loss: the
+    // run diverges (too high a learning rate). Training goes on; only a NaN stops it.
+    std::function<void(const std::string& text)> onWarning;
   };
 
   // Validates the config (ConfigError) and loads the datasets (DataError). Sets the seed and threads.

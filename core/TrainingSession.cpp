@@ -40,6 +40,7 @@ TrainResult trainToFile(const TrainConfig& config, const std::string& runPath,
     if (callbacks.onEpoch) callbacks.onEpoch(frame);
   };
   tc.onBatch = callbacks.onBatch;
+  tc.onWarning = callbacks.onWarning;
   tc.onBest = [&](int epoch, const std::vector<NamedArray>& weights) { writer.setBest(epoch, weights); };
 
   if (callbacks.beforeTraining) callbacks.beforeTraining(trainer);

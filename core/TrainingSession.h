@@ -20,6 +20,7 @@ struct SessionCallbacks {
   std::function<void(const EpochFrame&)> onEpoch;        // after the epoch was saved
   std::function<void(const BatchProgress&)> onBatch;     // throttled
   std::function<void(const std::string&)> onMessage;     // progress notes ("computing baselines")
+  std::function<void(const std::string&)> onWarning;     // the run diverges (Trainer::Callbacks)
   std::function<void(Trainer&)> beforeTraining;          // test hooks (Trainer::injectNaN)
 };
 

@@ -2,6 +2,7 @@
 if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/test_types.cpp)
   centroid_gtest(test_types SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_types.cpp LIBS centroid_metrics)
 endif()
+centroid_gtest(test_number_format SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_number_format.cpp LIBS centroid_metrics)
 if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/test_metrics.cpp)
   centroid_gtest(test_metrics SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_metrics.cpp LIBS centroid_metrics)
 endif()

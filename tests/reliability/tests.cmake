@@ -36,3 +36,9 @@ if(EXISTS ${_rel}/test_failures.cpp)
     LIBS centroid_runfile LABELS reliability)
   centroid_reliability_programs(test_failures)
 endif()
+
+# Extreme but valid settings through the window and the trainer (issue 14). The window needs a
+# display, as the ui tests: scripts/test.sh runs ctest under Xvfb.
+centroid_gtest(test_extremes SOURCES ${_rel}/test_extremes.cpp ${_rel}/RunCheck.cpp
+  LIBS centroid_runfile LABELS reliability)
+centroid_reliability_programs(test_extremes)

@@ -9,7 +9,7 @@ find_package(Qt6 REQUIRED COMPONENTS Widgets Charts Test)
 if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/test_panels.cpp)
   set(_panels ${PROJECT_SOURCE_DIR}/ui/window)
   add_executable(test_panels ${CMAKE_CURRENT_LIST_DIR}/test_panels.cpp
-    ${_panels}/MetricsCharts.cpp ${_panels}/MetricsCharts.h
+    ${_panels}/MetricsCharts.cpp ${_panels}/MetricsCharts.h ${_panels}/ChartScale.cpp
     ${_panels}/PurityTableModel.cpp ${_panels}/PurityTableModel.h
     ${_panels}/MetricsTableModel.cpp ${_panels}/MetricsTableModel.h
     ${_panels}/PurityPanel.cpp ${_panels}/PurityPanel.h
@@ -23,6 +23,15 @@ if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/test_panels.cpp)
   set_tests_properties(test_panels PROPERTIES LABELS ui TIMEOUT 120
     ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
 endif()
+
+# The charts under extreme but valid values (issue 14), offscreen like test_panels.
+add_executable(test_chart_scale ${CMAKE_CURRENT_LIST_DIR}/test_chart_scale.cpp
+  ${PROJECT_SOURCE_DIR}/ui/window/MetricsCharts.cpp ${PROJECT_SOURCE_DIR}/ui/window/ChartScale.cpp)
+set_target_properties(test_chart_scale PROPERTIES AUTOMOC ON)
+target_include_directories(test_chart_scale PRIVATE ${PROJECT_SOURCE_DIR})
+target_link_libraries(test_chart_scale PRIVATE centroid_metrics Qt6::Widgets Qt6::Charts Qt6::Test)
+add_test(NAME test_chart_scale COMMAND test_chart_scale)
+set_tests_properties(test_chart_scale PROPERTIES LABELS ui TIMEOUT 120 ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
 
 # The live window (test_mainwindow): controls, settings, command line, and real short runs on
 # MNIST through the worker thread. Needs an X display for the OpenGL view: when ctest runs

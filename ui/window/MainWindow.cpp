@@ -62,6 +62,10 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
   connect(worker_, &TrainWorker::epochFinished, this, &MainWindow::onEpoch, q);
   connect(worker_, &TrainWorker::progress, this, &MainWindow::onProgress, q);
   connect(worker_, &TrainWorker::message, this, &MainWindow::onMessage, q);
+  // A diverging run is told, not stopped: the banner stays until dismissed or the next run.
+  connect(worker_, &TrainWorker::warning, this, [this](quint64 id, const QString& text) {
+    if (isCurrent(id)) banner_->showMessage(MessageBanner::Kind::Warning, text);
+  }, q);
   connect(worker_, &TrainWorker::finished, this, &MainWindow::onFinished, q);
   connect(worker_, &TrainWorker::failed, this, &MainWindow::onFailed, q);
   thread_.start();

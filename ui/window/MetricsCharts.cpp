@@ -1,6 +1,8 @@
 // Qt Charts for loss and metrics per epoch; axes are set by hand so appends stay incremental.
 #include "ui/window/MetricsCharts.h"
 
+#include "ui/window/ChartScale.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
@@ -37,15 +39,16 @@ constexpr double kMinXMax = 10;           // a fresh run starts on a 10-epoch ax
 
 double metricValue(const Metrics& m, int which) { return m.*kMetrics[which].field; }
 
-// The smallest of ..., 0.1, 0.2, 0.5, 1, 2, 5, 10, ... that is at least `raw` (> 0).
-double niceStep(double raw) {
-  const double decade = std::pow(10.0, std::floor(std::log10(raw)));
-  for (const double f : {1.0, 2.0, 5.0}) {
-    if (f * decade >= raw * (1 - 1e-9)) {
-      return f * decade;
-    }
+// Sets range and interval in the order that never asks Qt for more ticks than either end state:
+// a wider step first when growing, the narrower range first when shrinking.
+void applyScale(QValueAxis* axis, const LinearScale& s) {
+  if (s.step > axis->tickInterval()) {
+    axis->setTickInterval(s.step);
+    axis->setRange(s.min, s.max);
+  } else {
+    axis->setRange(s.min, s.max);
+    axis->setTickInterval(s.step);
   }
-  return 10 * decade;
 }
 
 QValueAxis* makeEpochAxis(QObject* parent) {
@@ -353,41 +356,44 @@ void MetricsCharts::rescaleX(bool headroom) {
   // A live run outgrowing the axis gets a quarter more, so the axis moves every few epochs
   // (log-many times in all); a loaded run fits tightly.
   const double target = std::max(kMinXMax, headroom ? end * 1.25 : end);
-  const double step = std::max(1.0, niceStep(target / 8));
+  const double step = std::max(1.0, niceStep(target / 8));  // at most 8 ticks
   const double xMax = std::ceil(target / step) * step;
   if (xMax == xMax_) {
     return;
   }
   xMax_ = xMax;
   for (QValueAxis* axis : {lossX_, metricsX_}) {
-    axis->setRange(0, xMax_);
-    axis->setTickInterval(step);
+    applyScale(axis, LinearScale{0, xMax_, step});
   }
   updateBaselineLines();
 }
 
 void MetricsCharts::rescaleLoss() {
   if (logScale_) {
-    // Whole decades, a hair wider so that rounding in pow/log10 cannot drop the end labels.
     const double lo = std::isfinite(positiveLossMin_) ? positiveLossMin_ : 0.1;
-    const double hi = std::max(hasLoss() ? lossMax_ : 1.0, lo);
-    const double decadeLo = std::pow(10.0, std::floor(std::log10(lo)));
-    const double decadeHi = std::max(std::pow(10.0, std::ceil(std::log10(hi))), decadeLo * 10);
-    lossLogY_->setRange(decadeLo * 0.999, decadeHi * 1.001);
+    const LogScale s = niceLogScale(lo, std::max(hasLoss() ? lossMax_ : 1.0, lo));
+    // Base first: a new range under an old base of 10 could mean hundreds of decades of ticks.
+    if (s.base > lossLogY_->base()) {
+      lossLogY_->setBase(s.base);
+      lossLogY_->setRange(s.min, s.max);
+    } else {
+      lossLogY_->setRange(s.min, s.max);
+      lossLogY_->setBase(s.base);
+    }
+    lossLogY_->setMinorTickCount(s.minorTicks);
     return;
   }
   // Round limits and about five ticks: 0–2.5 in steps of 0.5, not 0–2.21. Computed here rather
   // than by applyNiceNumbers() so that an unchanged range is not set (and redrawn) again.
   const double lo = hasLoss() ? std::min(0.0, lossMin_) : 0.0;
   const double hi = hasLoss() && lossMax_ > 0 ? lossMax_ * 1.02 : 1.0;
-  const double step = niceStep((hi - lo) / 5);
-  lossY_->setRange(std::floor(lo / step) * step, std::ceil(hi / step) * step);
-  lossY_->setTickInterval(step);
+  applyScale(lossY_, niceLinearScale(lo, hi));
 }
 
 void MetricsCharts::rescaleMetrics() {
-  // Scores live in [0, 1]; only ARI can go below 0 (worse than chance).
-  metricsY_->setRange(std::min(0.0, std::floor(metricMin_ * 10) / 10), 1.0);
+  // Scores live in [0, 1]; only ARI can go below 0 (worse than chance, never below -1). A file
+  // may claim anything: values outside [-1, 1] are drawn off the plot, not stretched into it.
+  metricsY_->setRange(std::clamp(std::floor(metricMin_ * 10) / 10, -1.0, 0.0), 1.0);
 }
 
 void MetricsCharts::updateMarkers() {

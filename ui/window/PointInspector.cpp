@@ -107,7 +107,8 @@ void PointInspector::showPoint(const PointInfo& info, const QPoint& globalPos) {
   title_->setText(info.className);
   QStringList lines;
   lines << (info.cluster >= 0 ? tr("cluster %1").arg(info.cluster) : tr("cluster unknown"));
-  if (info.distance >= 0) lines << tr("distance to its centroid %1").arg(info.distance, 0, 'f', 3);
+  // 'g': after a diverging run, distances of 1e34 would be 38 digits in fixed notation.
+  if (info.distance >= 0) lines << tr("distance to its centroid %1").arg(info.distance, 0, 'g', 4);
   lines << info.origin << tr("view point %1").arg(QLocale().toString(info.index));
   details_->setText(lines.join('\n'));
   adjustSize();

@@ -74,6 +74,9 @@ void TrainWorker::run(quint64 id, const TrainConfig& config, const QString& runP
   cb.onMessage = [this, id](const std::string& text) {
     emit message(id, QString::fromStdString(text));
   };
+  cb.onWarning = [this, id](const std::string& text) {
+    emit warning(id, QString::fromStdString(text));
+  };
 
   // Every exception becomes a message the window can show: a worker thread that lets one
   // escape takes the whole program down (std::terminate), losing the user's session.

@@ -43,6 +43,7 @@ class TrainWorker : public QObject {
   void epochFinished(quint64 runId, centroid::ui::EpochFramePtr frame);
   void progress(quint64 runId, centroid::BatchProgress progress);  // throttled by the trainer
   void message(quint64 runId, QString text);                       // "computing baselines", ...
+  void warning(quint64 runId, QString text);                       // the run diverges
   // The run ended; status Failed carries the reason (NaN loss, disk full) and keeps the file.
   void finished(quint64 runId, centroid::TrainResult result);
   // The run could not start (bad settings, missing data, unwritable run file) or threw.
