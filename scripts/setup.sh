@@ -10,12 +10,16 @@ build=${1:-build}
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libtorch-dev libhdf5-dev zlib1g-dev
+  libopenblas0-openmp
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev libvtk9-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libgtest-dev
   xvfb xauth xfonts-base
   python3-torch python3-h5py python3-numpy
   dataset-fashion-mnist
 )
+# libopenblas0-openmp: Debian's libtorch multiplies matrices with whatever libblas.so.3 the
+# alternatives point at, by default the reference BLAS (34x slower here; docs/benchmarks.md).
+# This OpenBLAS uses the same libgomp as torch and takes the alternative on install.
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
