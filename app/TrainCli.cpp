@@ -2,15 +2,44 @@
 #include "app/TrainCli.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
-#include "core/Trainer.h"
+#include "core/objectives/Objectives.h"
+#include "core/training/Trainer.h"
 
 namespace centroid::app {
 
+namespace {
+
+// The objective decides the defaults of every other option, so it is read before the rest.
+std::string objectiveArgument(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--objective" && i + 1 < argc) return argv[i + 1];
+    if (a.rfind("--objective=", 0) == 0) return a.substr(12);
+  }
+  return objectives().front().name;
+}
+
+}  // namespace
+
 int parseTrainOptions(int argc, char** argv, TrainOptions& o) {
+  try {
+    o.config = defaultConfig(objectiveArgument(argc, argv));
+  } catch (const ConfigError& e) {
+    std::cerr << "centroid-train: " << e.what() << "\n";
+    return 2;
+  }
   TrainConfig& c = o.config;
-  CLI::App cli{"centroid-train: train the k-means-loss encoder headless and write a run file"};
+  CLI::App cli{"centroid-train: train the encoder headless and write a run file"};
+  std::string objectiveHelp = "Training objective; its defaults apply to every option not given:";
+  for (const ObjectiveInfo& info : objectives())
+    objectiveHelp += std::string("\n  ") + info.name + ": " + info.title + ". " + info.summary;
+  cli.add_option("--objective", c.objective, objectiveHelp)->capture_default_str();
+  std::vector<std::string> objectiveOptions;
+  cli.add_option("--objective-option", objectiveOptions,
+                 "NAME=VALUE for the objective (repeatable), e.g. balance=2; the run file records them all");
   cli.set_version_flag("--version", "centroid-train " + centroidVersion() + " (libtorch " + torchVersion() + ")");
 
   cli.add_option("-o,--output", o.output, "Run file to write (default: <runs-dir>/<time>-<dataset>-k<K>-lr<LR>.h5)");
@@ -45,6 +74,16 @@ int parseTrainOptions(int argc, char** argv, TrainOptions& o) {
   } catch (const CLI::ParseError& e) {
     std::cerr << "centroid-train: " << e.what() << " (see --help)\n";
     return 2;
+  }
+  for (const std::string& kv : objectiveOptions) {
+    const auto eq = kv.find('=');
+    char* end = nullptr;
+    const double value = eq == std::string::npos ? 0 : std::strtod(kv.c_str() + eq + 1, &end);
+    if (eq == std::string::npos || eq == 0 || end == kv.c_str() + eq + 1 || *end != '\0') {
+      std::cerr << "centroid-train: --objective-option: expected NAME=NUMBER, got \"" << kv << "\"\n";
+      return 2;
+    }
+    c.objectiveOptions[kv.substr(0, eq)] = value;
   }
   if (const std::string fault = c.validate(); !fault.empty()) {
     std::cerr << "centroid-train: " << fault << "\n";

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "core/Types.h"
+#include "core/metrics/Types.h"
 
 namespace centroid::app {
 

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/NumberFormat.h"
+#include "core/metrics/NumberFormat.h"
 
 namespace centroid::app {
 
@@ -84,6 +84,7 @@ std::string formatJson(const TrainResult& result, const std::string& runFile, co
   j["best_epoch"] = result.bestEpoch;
   j["best_loss"] = result.bestLoss;
   j["dataset"] = config.dataset;
+  j["objective"] = config.objective;
   j["clusters"] = config.clusters;
   j["learning_rate"] = config.learningRate;
   j["batch_size"] = config.batchSize;

@@ -4,8 +4,8 @@
 #include <QSurfaceFormat>
 #include <cstdio>
 
-#include "core/Trainer.h"
-#include "ui/VtkOpenGLWidget.h"
+#include "core/training/Trainer.h"
+#include "ui/view/VtkOpenGLWidget.h"
 #include "ui/window/Automation.h"
 #include "ui/window/MainWindow.h"
 

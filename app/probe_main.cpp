@@ -25,7 +25,7 @@
 #include <exception>
 #include <string>
 
-#include "core/RunFile.h"
+#include "core/runfile/RunFile.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 // The asan preset: a fault inside libhdf5 must still end the helper by a signal, which is how the

@@ -7,8 +7,8 @@
 
 #include "app/TrainCli.h"
 #include "app/TrainReport.h"
-#include "core/Trainer.h"
-#include "core/TrainingSession.h"
+#include "core/training/Trainer.h"
+#include "core/training/TrainingSession.h"
 
 namespace {
 

@@ -20,8 +20,8 @@
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
-#include "core/Encoder.h"
-#include "core/KMeansLoss.h"
+#include "core/model/Encoder.h"
+#include "core/objectives/seed/KMeansLoss.h"
 
 namespace centroid::bench {
 

@@ -9,7 +9,7 @@
 
 #include "bench/BenchSupport.h"
 #include "bench/OpProfile.h"
-#include "core/TrainerImpl.h"
+#include "core/training/TrainerImpl.h"
 
 namespace centroid::bench {
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "core/Idx.h"
-#include "core/RunFile.h"
+#include "core/data/Idx.h"
+#include "core/runfile/RunFile.h"
 #include "bench/Ribbon.h"
 
 namespace centroid::bench {

@@ -9,7 +9,7 @@
 #include <random>
 #include <vector>
 
-#include "core/Types.h"
+#include "core/metrics/Types.h"
 
 namespace centroid::bench {
 

@@ -27,9 +27,9 @@
 #include <map>
 #include <numeric>
 
-#include "core/Dataset.h"
-#include "core/Trainer.h"
-#include "ui/VtkOpenGLWidget.h"
+#include "core/data/Dataset.h"
+#include "core/training/Trainer.h"
+#include "ui/view/VtkOpenGLWidget.h"
 #include "ui/window/ControlsPanel.h"
 #include "ui/window/MainWindow.h"
 #include "ui/window/MetricsCharts.h"

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "bench/Ribbon.h"
-#include "ui/ScatterView.h"
+#include "ui/view/ScatterView.h"
 
 using centroid::EpochFrame;
 using centroid::ui::ScatterView;

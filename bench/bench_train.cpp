@@ -15,11 +15,11 @@
 #include "bench/BenchSupport.h"
 #include "bench/Explore.h"
 #include "bench/FmaPeak.h"
-#include "core/Dataset.h"
-#include "core/RunFile.h"
-#include "core/Trainer.h"
-#include "core/TrainerImpl.h"
-#include "core/TrainingSession.h"
+#include "core/data/Dataset.h"
+#include "core/runfile/RunFile.h"
+#include "core/training/Trainer.h"
+#include "core/training/TrainerImpl.h"
+#include "core/training/TrainingSession.h"
 
 #ifndef CENTROID_BENCH_DIR
 #define CENTROID_BENCH_DIR "bench"

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/RunFile.h"
+#include "core/runfile/RunFile.h"
 #include "core/runfile_fixture.h"
 #include "support/Process.h"
 

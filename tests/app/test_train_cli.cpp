@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/RunFile.h"
+#include "core/runfile/RunFile.h"
 #include "support/Process.h"
 
 namespace fs = std::filesystem;

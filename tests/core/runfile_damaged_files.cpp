@@ -9,8 +9,8 @@
 #include <fstream>
 #include <iterator>
 
-#include "core/Hdf5.h"
-#include "core/RunFile.h"
+#include "core/runfile/Hdf5.h"
+#include "core/runfile/RunFile.h"
 #include "core/runfile_support.h"
 
 namespace centroid {
@@ -97,10 +97,10 @@ TEST(RunFile, NewerFormatVersion) {
     h5::File f(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
     ASSERT_TRUE(f);
     h5::Attribute a(H5Aopen_by_name(f.get(), "/", "format_version", H5P_DEFAULT, H5P_DEFAULT));
-    std::int32_t two = 2;
-    ASSERT_GE(H5Awrite(a.get(), H5T_NATIVE_INT32, &two), 0);
+    std::int32_t newer = kRunFormatVersion + 1;
+    ASSERT_GE(H5Awrite(a.get(), H5T_NATIVE_INT32, &newer), 0);
   }
-  expectOpenFails(path, "written by a newer Centroid (format 2, this reads 1)");
+  expectOpenFails(path, "written by a newer Centroid (format 3, this reads 2)");
 }
 
 TEST(RunFile, EmptyFile) {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/Types.h"
+#include "core/metrics/Types.h"
 
 namespace centroid::testing {
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "core/RunFile.h"
+#include "core/runfile/RunFile.h"
 #include "core/runfile_fixture.h"
 
 extern char** environ;

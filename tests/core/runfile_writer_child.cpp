@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-#include "core/RunFile.h"
+#include "core/runfile/RunFile.h"
 #include "core/runfile_fixture.h"
 
 int main(int argc, char** argv) {

@@ -8,9 +8,9 @@
 
 #include <torch/torch.h>
 
-#include "core/Baselines.h"
-#include "core/Dataset.h"
-#include "core/Metrics.h"
+#include "core/model/Baselines.h"
+#include "core/data/Dataset.h"
+#include "core/metrics/Metrics.h"
 
 namespace centroid {
 namespace {

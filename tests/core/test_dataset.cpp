@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "core/Dataset.h"
-#include "core/Idx.h"
-#include "core/Types.h"
+#include "core/data/Dataset.h"
+#include "core/data/Idx.h"
+#include "core/metrics/Types.h"
 
 namespace centroid {
 namespace {

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "core/Idx.h"
-#include "core/Types.h"
+#include "core/data/Idx.h"
+#include "core/metrics/Types.h"
 
 namespace centroid {
 namespace {

@@ -6,8 +6,8 @@
 
 #include <torch/torch.h>
 
-#include "core/Encoder.h"
-#include "core/KMeansLoss.h"
+#include "core/model/Encoder.h"
+#include "core/objectives/seed/KMeansLoss.h"
 
 namespace centroid {
 namespace {

@@ -10,7 +10,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "core/Metrics.h"
+#include "core/metrics/Metrics.h"
 
 namespace centroid {
 namespace {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "core/NumberFormat.h"
+#include "core/metrics/NumberFormat.h"
 
 using centroid::divergenceWarning;
 using centroid::readableNumber;

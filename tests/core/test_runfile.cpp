@@ -14,8 +14,8 @@
 #include <random>
 #include <regex>
 
-#include "core/Hdf5.h"
-#include "core/RunFile.h"
+#include "core/runfile/Hdf5.h"
+#include "core/runfile/RunFile.h"
 #include "core/runfile_support.h"
 
 namespace centroid {
@@ -33,7 +33,7 @@ TEST(RunFile, RoundTrip) {
   EXPECT_EQ(r.path(), path);
   const auto& a = r.attributes();
   EXPECT_EQ(a.at("format"), "centroid-run");
-  EXPECT_EQ(a.at("format_version"), "1");
+  EXPECT_EQ(a.at("format_version"), "2");
   EXPECT_EQ(a.at("program"), "centroid 0.1.0");
   EXPECT_EQ(a.at("torch_version"), "2.1.2");
   EXPECT_EQ(a.at("dataset"), "Fashion-MNIST");

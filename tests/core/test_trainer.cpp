@@ -7,7 +7,7 @@
 #include <cmath>
 #include <thread>
 
-#include "core/Trainer.h"
+#include "core/training/Trainer.h"
 
 namespace centroid {
 namespace {

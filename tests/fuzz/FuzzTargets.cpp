@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <string>
 
-#include "core/Idx.h"
-#include "core/RunFile.h"
-#include "core/Types.h"
+#include "core/data/Idx.h"
+#include "core/runfile/RunFile.h"
+#include "core/metrics/Types.h"
 
 namespace centroid::fuzz {
 namespace {

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "core/Idx.h"
-#include "core/RunFile.h"
+#include "core/data/Idx.h"
+#include "core/runfile/RunFile.h"
 #include "core/runfile_fixture.h"
 
 namespace {

@@ -8,8 +8,8 @@
 #include <regex>
 #include <sstream>
 
-#include "core/Hdf5.h"
-#include "core/RunFile.h"
+#include "core/runfile/Hdf5.h"
+#include "core/runfile/RunFile.h"
 
 namespace centroid::reliability {
 namespace {

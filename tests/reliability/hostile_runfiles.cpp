@@ -7,8 +7,8 @@
 #include <iostream>
 #include <stdexcept>
 
-#include "core/Hdf5.h"
-#include "core/RunFile.h"
+#include "core/runfile/Hdf5.h"
+#include "core/runfile/RunFile.h"
 #include "core/runfile_fixture.h"
 #include "support/Process.h"
 #include "tests/reliability/Hostile.h"
@@ -173,7 +173,7 @@ INSTANTIATE_TEST_SUITE_P(
                 [](const fs::path& d) { return foreign(d, ""); }, "not a Centroid run file (no 'format' attribute)"),
         runCase("NewerFormatVersion", "a run with format_version 99",
                 [](const fs::path& d) { return withVersion(d, 99); },
-                "written by a newer Centroid (format 99, this reads 1)"),
+                "written by a newer Centroid (format 99, this reads 2)"),
         runCase("ZeroFormatVersion", "a run with format_version 0",
                 [](const fs::path& d) { return withVersion(d, 0); }, "damaged run file (format_version 0)"),
         runCase("MissingSeries", "a run without /series/embedding", withoutEmbedding,

@@ -9,6 +9,7 @@
 #include <cfloat>
 #include <cmath>
 #include <fstream>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct Extreme {
   const char* name;
   std::vector<std::string> settings;
 };
+
+// For gtest's test listing: the case's name, not its bytes.
+void PrintTo(const Extreme& x, std::ostream* os) { *os << x.name; }
 
 std::vector<Extreme> extremes() {
   return {{"lr1", {"--lr", "1"}},

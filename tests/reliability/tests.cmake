@@ -17,25 +17,19 @@ function(centroid_reliability_programs target)
   target_include_directories(${target} PRIVATE ${HDF5_C_INCLUDE_DIRS})
 endfunction()
 
-if(EXISTS ${_rel}/test_kills.cpp)
-  centroid_gtest(test_kills SOURCES ${_rel}/test_kills.cpp ${_rel}/RunCheck.cpp
-    LIBS centroid_runfile LABELS reliability)
-  centroid_reliability_programs(test_kills)
-endif()
+centroid_gtest(test_kills SOURCES ${_rel}/test_kills.cpp ${_rel}/RunCheck.cpp
+  LIBS centroid_runfile LABELS reliability)
+centroid_reliability_programs(test_kills)
 
-if(EXISTS ${_rel}/test_hostile.cpp)
-  # ZLIB: the gzip cases write their own gzip streams.
-  centroid_gtest(test_hostile
-    SOURCES ${_rel}/test_hostile.cpp ${_rel}/hostile_idx.cpp ${_rel}/hostile_runfiles.cpp
-    LIBS centroid_runfile ZLIB::ZLIB LABELS reliability)
-  centroid_reliability_programs(test_hostile)
-endif()
+# ZLIB: the gzip cases write their own gzip streams.
+centroid_gtest(test_hostile
+  SOURCES ${_rel}/test_hostile.cpp ${_rel}/hostile_idx.cpp ${_rel}/hostile_runfiles.cpp
+  LIBS centroid_runfile ZLIB::ZLIB LABELS reliability)
+centroid_reliability_programs(test_hostile)
 
-if(EXISTS ${_rel}/test_failures.cpp)
-  centroid_gtest(test_failures SOURCES ${_rel}/test_failures.cpp ${_rel}/RunCheck.cpp
-    LIBS centroid_runfile LABELS reliability)
-  centroid_reliability_programs(test_failures)
-endif()
+centroid_gtest(test_failures SOURCES ${_rel}/test_failures.cpp ${_rel}/RunCheck.cpp
+  LIBS centroid_runfile LABELS reliability)
+centroid_reliability_programs(test_failures)
 
 # Extreme but valid settings through the window and the trainer (issue 14). The window needs a
 # display, as the ui tests: scripts/test.sh runs ctest under Xvfb.

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/Hdf5.h"
-#include "core/RunFile.h"
+#include "core/runfile/Hdf5.h"
+#include "core/runfile/RunFile.h"
 
 namespace centroid::replaytest {
 
@@ -129,8 +129,8 @@ inline std::string writeBadFile(BadFile kind, const std::string& dir) {
       h5::QuietErrors quiet;
       h5::File f(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
       h5::Attribute a(H5Aopen_by_name(f.get(), "/", "format_version", H5P_DEFAULT, H5P_DEFAULT));
-      std::int32_t two = 2;
-      H5Awrite(a.get(), H5T_NATIVE_INT32, &two);
+      std::int32_t newer = kRunFormatVersion + 1;
+      H5Awrite(a.get(), H5T_NATIVE_INT32, &newer);
       break;
     }
     case BadFile::Empty:
@@ -151,7 +151,7 @@ inline const char* badFileMessage(BadFile kind) {
     case BadFile::Foreign:
       return "not a Centroid run file";
     case BadFile::Newer:
-      return "written by a newer Centroid (format 2, this reads 1)";
+      return "written by a newer Centroid (format 3, this reads 2)";
     case BadFile::Empty:
       return "the file is empty";
     case BadFile::NotHdf5:

@@ -7,7 +7,7 @@
 #include <QMouseEvent>
 
 #include "tests/ui/ReplayFixture.h"
-#include "ui/ScatterView.h"
+#include "ui/view/ScatterView.h"
 #include "ui/window/MainWindow.h"
 
 namespace centroid::replaytest {

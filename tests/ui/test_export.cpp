@@ -12,10 +12,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "core/Metrics.h"
-#include "core/Tables.h"
+#include "core/metrics/Metrics.h"
+#include "core/metrics/Tables.h"
 #include "tests/ui/ReplayFixture.h"
-#include "ui/VtkOpenGLWidget.h"
+#include "ui/view/VtkOpenGLWidget.h"
 #include "ui/window/MainWindow.h"
 #include "ui/window/ReplayController.h"
 

@@ -17,7 +17,7 @@
 #include <cmath>
 
 #include "tests/ui/ReplayTestSupport.h"
-#include "ui/VtkOpenGLWidget.h"
+#include "ui/view/VtkOpenGLWidget.h"
 #include "ui/window/ClassFilter.h"
 #include "ui/window/CompareWindow.h"
 #include "ui/window/MainWindow.h"

@@ -14,8 +14,8 @@
 #include <QTest>
 #include <QTimer>
 
-#include "core/RunFile.h"
-#include "ui/VtkOpenGLWidget.h"
+#include "core/runfile/RunFile.h"
+#include "ui/view/VtkOpenGLWidget.h"
 #include "ui/window/Automation.h"
 #include "ui/window/ControlsPanel.h"
 #include "ui/window/MainWindow.h"

@@ -12,7 +12,7 @@
 #include <memory>
 #include <random>
 
-#include "core/Metrics.h"
+#include "core/metrics/Metrics.h"
 #include "ui/window/MetricsCharts.h"
 #include "ui/window/MetricsTableModel.h"
 #include "ui/window/PurityPanel.h"

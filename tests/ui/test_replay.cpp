@@ -25,7 +25,7 @@
 #include <cstdlib>
 
 #include "tests/ui/ReplayTestSupport.h"
-#include "ui/VtkOpenGLWidget.h"
+#include "ui/view/VtkOpenGLWidget.h"
 #include "ui/window/ClassFilter.h"
 #include "ui/window/ControlsPanel.h"
 #include "ui/window/MainWindow.h"

@@ -9,8 +9,8 @@
 #include <random>
 
 #include "tests/ui/ImageCompare.h"
-#include "ui/Palette.h"
-#include "ui/ScatterView.h"
+#include "ui/view/Palette.h"
+#include "ui/view/ScatterView.h"
 
 using centroid::EpochFrame;
 using centroid::ui::ScatterView;

@@ -8,8 +8,11 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/objectives/Objectives.h"
+#include "ui/window/CompareWindow.h"
 #include "ui/window/ControlsPanel.h"
 #include "ui/window/MainWindow.h"
+#include "ui/window/TrainBoth.h"
 
 namespace centroid::ui {
 namespace {
@@ -37,6 +40,16 @@ bool readInt(const QCommandLineParser& p, const QString& name, std::optional<int
 }  // namespace
 
 TrainConfig GuiOptions::apply(TrainConfig c) const {
+  if (objective && objective->toStdString() != c.objective) {
+    // As choosing it in the panel: the objective's training defaults, then the switches below.
+    const TrainConfig d = defaultConfig(objective->toStdString());
+    c.objective = d.objective;
+    c.objectiveOptions = d.objectiveOptions;
+    c.learningRate = d.learningRate;
+    c.maxEpochs = d.maxEpochs;
+    c.patience = d.patience;
+    c.batchSize = d.batchSize;
+  }
   if (epochs) c.maxEpochs = *epochs;
   if (subset) c.subset = *subset;
   if (patience) c.patience = *patience;
@@ -71,6 +84,11 @@ int parseGuiOptions(const QStringList& arguments, GuiOptions& o) {
   p.addVersionOption();
   p.addOptions({
       {"train", "Start training at once."},
+      {"objective", "Training objective: seed (the post's k-means loss, default) or friendly.", "name"},
+      {"train-both", "Train the seed objective, then the friendly one (same data and seed; each with its own\n"
+                     "learning rate, batch size and patience, --epochs for both), then compare them."},
+      {"compare", "Show two run files side by side: --compare a.h5 b.h5 [--epoch N] [--screenshot f.png].",
+       "a.h5"},
       {"quit", "Exit when the run (and any screenshot) is done; implies no remembered settings."},
       {"screenshot", "Write the 3-D view as PNG when the run ends.", "png"},
       {"window-screenshot", "Write the whole window as PNG when the run ends.", "png"},
@@ -114,12 +132,26 @@ int parseGuiOptions(const QStringList& arguments, GuiOptions& o) {
     return 0;
   }
   const QStringList positional = p.positionalArguments();
+  if (p.isSet("compare")) {
+    // --compare a.h5 b.h5: the second file arrives as the positional argument.
+    if (positional.size() != 1 || p.isSet("open")) {
+      complain(QStringLiteral("--compare: expects two run files, --compare a.h5 b.h5"));
+      return 2;
+    }
+    o.compare = {p.value("compare"), positional.first()};
+    if (!readInt(p, "epoch", o.epoch)) return 2;
+    o.quit = p.isSet("quit");
+    o.screenshot = p.value("screenshot");
+    o.windowScreenshot = p.value("window-screenshot");
+    return -1;
+  }
   if (positional.size() > 1 || (positional.size() == 1 && p.isSet("open"))) {
     complain(QStringLiteral("unexpected argument \"%1\" (see --help)").arg(positional.last()));
     return 2;
   }
   if (const int code = parseReplayOptions(p, o); code >= 0) return code;
   o.train = p.isSet("train");
+  o.trainBoth = p.isSet("train-both");
   o.quit = p.isSet("quit");
   o.no3d = p.isSet("no-3d");
   o.screenshot = p.value("screenshot");
@@ -144,6 +176,13 @@ int parseGuiOptions(const QStringList& arguments, GuiOptions& o) {
       complain(QStringLiteral("--seed: expected a non-negative whole number, got \"%1\"").arg(p.value("seed")));
       return 2;
     }
+  }
+  if (p.isSet("objective")) {
+    if (!findObjective(p.value("objective").toStdString())) {
+      complain(QStringLiteral("--objective: expected seed or friendly, got \"%1\"").arg(p.value("objective")));
+      return 2;
+    }
+    o.objective = p.value("objective");
   }
   if (p.isSet("dataset")) o.dataset = p.value("dataset");
   if (p.isSet("data-dir")) o.dataDir = p.value("data-dir");
@@ -211,6 +250,30 @@ void Automation::begin() {
     beginReplay();
     return;
   }
+  if (!options_.compare.isEmpty()) {
+    QTimer::singleShot(0, this, [this] {
+      CompareWindow* compare = window_->compareRuns(options_.compare[0], options_.compare[1]);
+      if (compare && options_.epoch && !compare->showEpoch(*options_.epoch)) {
+        complain(QStringLiteral("--epoch %1: neither run stored that epoch").arg(*options_.epoch));
+        finish(2);
+        return;
+      }
+      if (!compare) complain(window_->bannerText());
+      exitCode_ = compare ? 0 : 2;
+      finishCompare(compare);
+    });
+    return;
+  }
+  if (options_.trainBoth) {
+    connect(window_->trainBoth(), &TrainBoth::finished, this, &Automation::finishCompare);
+    QTimer::singleShot(0, this, [this] {
+      if (!window_->trainBoth()->start(options_.epochs.value_or(0)) && !done_ && !window_->isTraining()) {
+        complain(window_->bannerText());
+        finish(2);
+      }
+    });
+    return;
+  }
   if (options_.train) {
     // Queued: the window is mapped and painted once before the data starts loading.
     QTimer::singleShot(0, this, [this] {
@@ -230,7 +293,7 @@ void Automation::begin() {
 }
 
 void Automation::onRunEnded(bool) {
-  if (done_) return;
+  if (done_ || options_.trainBoth) return;  // --train-both ends in finishCompare
   if (window_->epochsShown() == 0 && exitCode_ != 0) {
     // Nothing was drawn: an image of an empty view would only hide the failure.
     finish(exitCode_);
@@ -240,6 +303,29 @@ void Automation::onRunEnded(bool) {
   QTimer::singleShot(100, this, [this] {
     const bool written = writeScreenshots() & writeExports();  // both, even if one failed
     finish(exitCode_ == 0 && !written ? 2 : exitCode_);
+  });
+}
+
+void Automation::finishCompare(CompareWindow* compare) {
+  if (done_) return;
+  if (!compare) {
+    finish(exitCode_ != 0 ? exitCode_ : 2);
+    return;
+  }
+  // Let both views render their epoch before the grab.
+  QTimer::singleShot(500, this, [this, compare] {
+    bool ok = true;
+    for (const QString& path : {options_.screenshot, options_.windowScreenshot}) {
+      if (path.isEmpty()) continue;
+      if (compare->grab().save(path)) {
+        std::printf("centroid: wrote %s\n", qPrintable(path));
+      } else {
+        complain(QStringLiteral("could not write %1").arg(path));
+        ok = false;
+      }
+    }
+    std::fflush(stdout);
+    finish(ok ? exitCode_ : 2);
   });
 }
 

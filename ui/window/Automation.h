@@ -9,11 +9,12 @@
 
 class QCommandLineParser;
 
-#include "core/Types.h"
-#include "ui/ScatterView.h"
+#include "core/metrics/Types.h"
+#include "ui/view/ScatterView.h"
 
 namespace centroid::ui {
 
+class CompareWindow;
 class MainWindow;
 
 struct GuiOptions {
@@ -22,10 +23,13 @@ struct GuiOptions {
   std::optional<double> lr;
   std::optional<std::uint64_t> seed;
   std::optional<QString> dataset, dataDir, runsDir, device;
+  std::optional<QString> objective;  // --objective: its defaults first, then the other switches
   std::optional<bool> baselines;
   std::optional<ScatterView::ColorBy> colorBy;
 
   bool train = false;
+  bool trainBoth = false;    // --train-both: seed, then friendly, then both in the Compare window
+  QStringList compare;       // --compare a.h5 b.h5: the two runs side by side (--epoch, --screenshot)
   bool quit = false;
   bool no3d = false;
   QString screenshot;        // the 3-D view, after the run ends (or of the opened epoch)
@@ -72,6 +76,8 @@ class Automation : public QObject {
 
  private:
   void onRunEnded(bool ok);
+  // --train-both and --compare end here: the Compare window's screenshot, then finish.
+  void finishCompare(CompareWindow* compare);
   void finish(int code);
   bool writeScreenshots();
   // AutomationReplay.cpp: --open, then the outputs once the window has shown the epoch.

@@ -4,7 +4,7 @@
 #include <QTimer>
 #include <cstdio>
 
-#include "core/Tables.h"
+#include "core/metrics/Tables.h"
 #include "ui/window/Automation.h"
 #include "ui/window/MainWindow.h"
 #include "ui/window/ReplayController.h"

@@ -6,7 +6,7 @@
 #include <QLabel>
 #include <QToolButton>
 
-#include "ui/Palette.h"
+#include "ui/view/Palette.h"
 
 namespace centroid::ui {
 

@@ -114,6 +114,13 @@ void CompareWindow::setColorBy(ScatterView::ColorBy mode) {
     if (side.view) side.view->setColorBy(mode);
 }
 
+bool CompareWindow::showEpoch(int epoch) {
+  const auto it = std::find(epochs_.begin(), epochs_.end(), epoch);
+  if (it == epochs_.end()) return false;
+  showIndex(static_cast<int>(it - epochs_.begin()), false);
+  return true;
+}
+
 void CompareWindow::rebuildEpochs() {
   std::set<int> all;
   for (const Side& side : sides_)

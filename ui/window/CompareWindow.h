@@ -7,7 +7,7 @@
 #include <array>
 #include <vector>
 
-#include "ui/ScatterView.h"
+#include "ui/view/ScatterView.h"
 #include "ui/window/MetaTypes.h"
 
 class QLabel;
@@ -39,6 +39,9 @@ class CompareWindow : public QWidget {
   void setColorBy(ScatterView::ColorBy mode);
   // Shows the index-th epoch of the union in both views.
   void showIndex(int index, bool animate = false);
+  // Shows the epoch numbered `epoch` (a run that stopped earlier shows its last); false when
+  // neither run stored it.
+  bool showEpoch(int epoch);
   // The cameras are linked: turning or zooming one view turns and zooms the other. Only the
   // direction, the view-up and the zoom relative to each view's own fit travel: two runs'
   // clouds differ in size and place, so the same camera position would frame one badly.

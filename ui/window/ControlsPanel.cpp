@@ -27,6 +27,8 @@
 // (torch/cuda.h declares two functions and pulls in nothing else.)
 #include <torch/cuda.h>
 
+#include "core/objectives/Objectives.h"
+
 namespace centroid::ui {
 namespace {
 
@@ -135,6 +137,14 @@ void ControlsPanel::buildUi() {
 
   // Model and optimisation
   auto* train = group(tr("Training"));
+  objective_ = new QComboBox;
+  for (const ObjectiveInfo& o : objectives()) {
+    objective_->addItem(QString::fromUtf8(o.title), QString::fromUtf8(o.name));
+    objective_->setItemData(objective_->count() - 1, QString::fromUtf8(o.summary), Qt::ToolTipRole);
+  }
+  objective_->setToolTip(tr("What the network is trained to do; choosing one sets its own learning rate, "
+                            "epochs, batch size and patience"));
+  train->addRow(tr("Objective"), objective_);
   clusters_ = spin(1, 1000, 1, tr("K, the number of k-means clusters (2 to the batch size)"));
   train->addRow(tr("Clusters K"), clusters_);
   dim_ = spin(1, 256, 1, tr("Embedding dimension; the view shows the first three principal axes when above 3"));
@@ -225,6 +235,7 @@ void ControlsPanel::buildUi() {
     connect(c, &QComboBox::currentIndexChanged, this, &ControlsPanel::revalidate);
   connect(dataset_, &QComboBox::currentIndexChanged, this, &ControlsPanel::updateDatasetRow);
   connect(dataset_, &QComboBox::activated, this, &ControlsPanel::onDatasetActivated);
+  connect(objective_, &QComboBox::activated, this, &ControlsPanel::onObjectiveActivated);
   connect(folderButton, &QToolButton::clicked, this, &ControlsPanel::browseDatasetFolder);
   connect(runsButton, &QToolButton::clicked, this, &ControlsPanel::browseRunsFolder);
   connect(defaultsButton_, &QToolButton::clicked, this, &ControlsPanel::restoreDefaults);
@@ -238,6 +249,7 @@ void ControlsPanel::buildUi() {
 
 TrainConfig ControlsPanel::toConfig() const {
   TrainConfig c = hidden_;
+  c.objective = objective_->currentData().toString().toStdString();
   const int d = dataset_->currentIndex();
   c.dataset = d == kFolderIndex ? folder_->text().trimmed().toStdString() : kDatasetIds[d < 0 ? 0 : d];
   c.subset = subset_->value();
@@ -264,6 +276,7 @@ void ControlsPanel::setConfig(const TrainConfig& c) {
   const bool wasLoading = loading_;
   loading_ = true;
   hidden_ = c;
+  objective_->setCurrentIndex(std::max(0, objective_->findData(QString::fromStdString(c.objective))));
   const QString ds = QString::fromStdString(c.dataset);
   int d = kFolderIndex;
   for (int i = 0; i < kFolderIndex; ++i)
@@ -397,9 +410,22 @@ void ControlsPanel::browseRunsFolder() {
 }
 
 void ControlsPanel::restoreDefaults() {
-  TrainConfig d;
+  TrainConfig d = defaultConfig(objective_->currentData().toString().toStdString());
   d.dataDir = hidden_.dataDir;  // where the data lives is not a training setting
   setConfig(d);
+}
+
+void ControlsPanel::onObjectiveActivated(int index) {
+  // The objective's training defaults; data, view, model size, seed and compute stay.
+  TrainConfig c = toConfig();
+  const TrainConfig d = defaultConfig(objective_->itemData(index).toString().toStdString());
+  c.objective = d.objective;
+  c.objectiveOptions = d.objectiveOptions;
+  c.learningRate = d.learningRate;
+  c.maxEpochs = d.maxEpochs;
+  c.patience = d.patience;
+  c.batchSize = d.batchSize;
+  setConfig(c);
 }
 
 namespace {
@@ -419,6 +445,7 @@ constexpr IntSetting kIntSettings[] = {
 void ControlsPanel::save(QSettings& s) const {
   const TrainConfig c = toConfig();
   s.beginGroup("controls");
+  s.setValue("objective", QString::fromStdString(c.objective));
   s.setValue("datasetIndex", dataset_->currentIndex());
   s.setValue("datasetFolder", folder_->text().trimmed());
   for (const IntSetting& i : kIntSettings) s.setValue(i.key, c.*i.field);
@@ -446,6 +473,11 @@ void ControlsPanel::restore(QSettings& s) {
   if (const qulonglong seed = s.value("seed").toString().toULongLong(&ok); ok) c.seed = seed;
   if (s.contains("baselines")) c.baselines = s.value("baselines").toBool();
   if (s.contains("device")) c.device = s.value("device").toString().toStdString();
+  // An objective this build does not know keeps the current one; a known one brings its options.
+  if (const std::string o = s.value("objective").toString().toStdString(); findObjective(o) && o != c.objective) {
+    c.objective = o;
+    c.objectiveOptions = defaultConfig(o).objectiveOptions;
+  }
   const QString runs = s.value("runsFolder").toString();
   s.endGroup();
   if (std::isnan(c.learningRate)) c.learningRate = TrainConfig{}.learningRate;

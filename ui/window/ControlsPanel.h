@@ -5,7 +5,7 @@
 #include <QString>
 #include <QWidget>
 
-#include "core/Types.h"
+#include "core/metrics/Types.h"
 
 class QCheckBox;
 class QComboBox;
@@ -35,7 +35,8 @@ class ControlsPanel : public QWidget {
   explicit ControlsPanel(QWidget* parent = nullptr);
   ~ControlsPanel() override;
 
-  // Settings the panel does not show (dataDir, k-means iterations) pass through unchanged.
+  // Settings the panel does not show (dataDir, k-means iterations, the objective's options)
+  // pass through unchanged.
   centroid::TrainConfig toConfig() const;
   void setConfig(const centroid::TrainConfig& config);
   QString runsFolder() const;
@@ -73,7 +74,8 @@ class ControlsPanel : public QWidget {
   void onDatasetActivated(int index);  // user picked "Folder…": offer the chooser
   void browseDatasetFolder();
   void browseRunsFolder();
-  void restoreDefaults();
+  void restoreDefaults();             // the selected objective's defaults
+  void onObjectiveActivated(int index);  // the user picked an objective: its training defaults
   void updateDatasetRow();
   int pointsIndexFor(int train, int test);  // adds a custom entry when no preset matches
   QWidget* fieldForMessage(const QString& message) const;
@@ -83,6 +85,7 @@ class ControlsPanel : public QWidget {
   bool lastValid_ = true;
   bool loading_ = false;  // inside setConfig: validate once at the end
 
+  QComboBox* objective_ = nullptr;
   QComboBox* dataset_ = nullptr;
   QWidget* folderRow_ = nullptr;
   QLineEdit* folder_ = nullptr;

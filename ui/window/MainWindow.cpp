@@ -19,12 +19,14 @@
 #include <QStatusBar>
 #include <QVBoxLayout>
 
-#include "core/RunFile.h"
-#include "core/TrainingSession.h"
+#include "core/objectives/Objectives.h"
+#include "core/runfile/RunFile.h"
+#include "core/training/TrainingSession.h"
 #include "ui/window/ClassFilter.h"
 #include "ui/window/ControlsPanel.h"
 #include "ui/window/MainWindowWidgets.h"
 #include "ui/window/MetricsCharts.h"
+#include "ui/window/MetricsTableModel.h"
 #include "ui/window/PurityPanel.h"
 #include "ui/window/TrainWorker.h"
 
@@ -150,6 +152,12 @@ void MainWindow::buildUi(const Options& options) {
 
 QString MainWindow::bannerText() const { return banner_->text(); }
 
+void MainWindow::showMethod(const std::string& objective) {
+  const QString method = QString::fromStdString(methodLabel(objective));
+  charts_->setLossTitle(method);
+  purity_->metricsModel()->setMethod(method);
+}
+
 void MainWindow::showError(const QString& text) {
   banner_->showMessage(MessageBanner::Kind::Error, text);
   statusBar()->showMessage(text.section('\n', 0, 0));
@@ -191,6 +199,7 @@ bool MainWindow::startTraining(const TrainConfig& config) {
   runPath_ = path;
   charts_->clear();
   purity_->clear();
+  showMethod(config.objective);
   if (view_) view_->clear();
   progress_->begin(config.maxEpochs);
   currentRun_ = worker_->start(config, path);

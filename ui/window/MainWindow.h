@@ -11,8 +11,8 @@
 #include <memory>
 #include <vector>
 
-#include "core/Types.h"
-#include "ui/ScatterView.h"
+#include "core/metrics/Types.h"
+#include "ui/view/ScatterView.h"
 #include "ui/window/MetaTypes.h"
 
 class QAction;
@@ -29,6 +29,7 @@ class QVBoxLayout;
 namespace centroid::ui {
 
 class ClassFilter;
+class TrainBoth;
 class CompareWindow;
 class ControlsPanel;
 class MessageBanner;
@@ -118,6 +119,10 @@ class MainWindow : public QMainWindow {
                     const std::function<bool(int, int)>& progress = {});
   // Opens a window with this run and `path` side by side; null (banner says why) on failure.
   CompareWindow* compareWith(const QString& path);
+  // Two files side by side (left, right), whatever is on screen; null with the reason shown.
+  CompareWindow* compareRuns(const QString& left, const QString& right);
+  // Run ▸ Train Both Objectives: the post's objective, then the friendly one, then Compare.
+  TrainBoth* trainBoth() const { return trainBoth_; }
 
  signals:
   void runStarted(QString runPath);
@@ -144,6 +149,7 @@ class MainWindow : public QMainWindow {
   void updateTitle();
   void stopWorkerThread();
   void showError(const QString& text);
+  void showMethod(const std::string& objective);  // the loss chart's title, the table's row name
   void exportViewDialog();
   void exportWindowDialog();
 
@@ -216,6 +222,7 @@ class MainWindow : public QMainWindow {
   RunSummaryPanel* runSummary_ = nullptr;
   QStackedWidget* settingsStack_ = nullptr;
   QPointer<CompareWindow> compare_;
+  TrainBoth* trainBoth_ = nullptr;
   QMenu* recentMenu_ = nullptr;
   QAction* openAction_ = nullptr;
   QList<QAction*> replayActions_;    // enabled only while a run is replayed

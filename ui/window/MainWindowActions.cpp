@@ -12,9 +12,10 @@
 #include <QStyle>
 #include <QToolBar>
 
-#include "core/Trainer.h"
+#include "core/training/Trainer.h"
 #include "ui/window/ControlsPanel.h"
 #include "ui/window/MainWindow.h"
+#include "ui/window/TrainBoth.h"
 
 namespace centroid::ui {
 
@@ -75,8 +76,16 @@ void MainWindow::createActions() {
   file->addAction(exportWindow);
   file->addSeparator();
   file->addAction(quit);
+  trainBoth_ = new TrainBoth(this);
+  auto* both = new QAction(tr("Train &Both Objectives"), this);
+  both->setToolTip(tr("Train the post's k-means loss, then the k-means-friendly objective, on the same "
+                      "data and seed, and show them side by side"));
+  connect(both, &QAction::triggered, trainBoth_, [this] { trainBoth_->start(); });
+  connect(this, &MainWindow::runStarted, both, [both] { both->setEnabled(false); });
+  connect(this, &MainWindow::runEnded, both, [both] { both->setEnabled(true); });
   QMenu* run = menuBar()->addMenu(tr("&Run"));
   run->addAction(trainAction_);
+  run->addAction(both);
   run->addAction(stopAction_);
   viewMenu_ = menuBar()->addMenu(tr("&View"));
   addReplayMenu();  // before View

@@ -11,9 +11,10 @@
 #include <QStatusBar>
 #include <algorithm>
 
-#include "core/Metrics.h"
-#include "core/RunFile.h"
-#include "core/Tables.h"
+#include "core/objectives/Objectives.h"
+#include "core/metrics/Metrics.h"
+#include "core/runfile/RunFile.h"
+#include "core/metrics/Tables.h"
 #include "ui/window/MainWindow.h"
 #include "ui/window/MainWindowWidgets.h"
 #include "ui/window/ReplayController.h"
@@ -112,21 +113,24 @@ bool MainWindow::exportMetricsTable(const QString& path) {
   }
   std::vector<EpochSummary> epochs;
   std::vector<BaselineRow> baselines;
+  std::string objective;
   try {
     if (isReplaying()) {
       epochs = replay_->summaries();
       baselines = replay_->baselines();
+      objective = replay_->config().objective;
     } else if (!runPath_.isEmpty()) {
       // The live run: its file holds every epoch so far (a reader in the writer's process
       // sees them at once).
       RunReader reader(runPath_.toStdString());
       epochs = reader.summaries();
       baselines = reader.baselines();
+      objective = reader.config().objective;
     } else {
       showError(tr("No run to export: train one or open a saved run first."));
       return false;
     }
-    writeTextFile(path.toStdString(), centroid::render(metricsTable(epochs, baselines), format));
+    writeTextFile(path.toStdString(), centroid::render(metricsTable(epochs, baselines, methodLabel(objective)), format));
   } catch (const std::exception& e) {
     showError(tr("Could not export the metrics table.\n%1").arg(QString::fromUtf8(e.what())));
     return false;

@@ -189,6 +189,7 @@ void MainWindow::onRunOpened() {
   purity_->setClassNames(viewSet_->classNames);
   purity_->setBaselines(replay_->baselines());
   charts_->clear();
+  showMethod(replay_->config().objective);
   charts_->setBaselines(replay_->baselines());
   charts_->setEpochs(replay_->summaries());
   timeline_->setEpochs(epochNumbers(replay_->summaries()));
@@ -355,6 +356,10 @@ CompareWindow* MainWindow::compareWith(const QString& path) {
     showError(tr("Open a run first: Compare puts another run beside the one on screen."));
     return nullptr;
   }
+  return compareRuns(first, path);
+}
+
+CompareWindow* MainWindow::compareRuns(const QString& first, const QString& path) {
   auto* window = new CompareWindow(this);
   if (!window->open(first, path)) {
     showError(tr("Could not compare the runs.\n%1").arg(window->errorString()));

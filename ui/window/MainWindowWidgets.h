@@ -7,7 +7,7 @@
 #include <QTimer>
 #include <QWidget>
 
-#include "core/Types.h"
+#include "core/metrics/Types.h"
 
 class QLabel;
 class QProgressBar;

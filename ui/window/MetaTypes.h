@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "core/Types.h"
+#include "core/metrics/Types.h"
 
 namespace centroid::ui {
 

@@ -333,6 +333,8 @@ void MetricsCharts::setLogScale(bool on) {
   updateMarkers();
 }
 
+void MetricsCharts::setLossTitle(const QString& title) { lossChart_->setTitle(title); }
+
 void MetricsCharts::setOrientation(Qt::Orientation orientation) {
   layout_->setDirection(orientation == Qt::Horizontal ? QBoxLayout::LeftToRight
                                                       : QBoxLayout::TopToBottom);

@@ -5,8 +5,8 @@
 #include <array>
 #include <vector>
 
-#include "core/RunFile.h"
-#include "core/Types.h"
+#include "core/runfile/RunFile.h"
+#include "core/metrics/Types.h"
 
 class QAbstractAxis;
 class QBoxLayout;
@@ -44,6 +44,8 @@ class MetricsCharts : public QWidget {
   void setLogScale(bool on);
   bool logScale() const { return logScale_; }
   void setOrientation(Qt::Orientation orientation);  // charts side by side or stacked
+  // The loss chart's title: the run's method ("k-means loss", "friendly objective").
+  void setLossTitle(const QString& title);
 
   int currentEpoch() const { return currentEpoch_; }
   int epochCount() const { return static_cast<int>(epochs_.size()); }

@@ -22,6 +22,11 @@ void MetricsTableModel::setCurrent(int epoch, const Metrics& metrics) {
   endInsertRows();
 }
 
+void MetricsTableModel::setMethod(const QString& method) {
+  method_ = method;
+  if (current_) emit dataChanged(index(0, MethodColumn), index(0, MethodColumn));
+}
+
 void MetricsTableModel::clearCurrent() {
   if (!current_) {
     return;
@@ -71,7 +76,7 @@ const Metrics& MetricsTableModel::metricsAt(int row) const {
 
 QString MetricsTableModel::methodAt(int row) const {
   if (current_ && row == 0) {
-    return tr("k-means loss (epoch %1)").arg(current_->epoch);
+    return tr("%1 (epoch %2)").arg(method_).arg(current_->epoch);
   }
   return QString::fromStdString(baselines_[current_ ? row - 1 : row].name);
 }

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/Types.h"
+#include "core/metrics/Types.h"
 
 namespace centroid::ui {
 
@@ -23,6 +23,8 @@ class MetricsTableModel : public QAbstractTableModel {
   // Sets or updates the learned-embedding row; updating keeps the row (dataChanged, no reset),
   // since replay calls this for every frame.
   void setCurrent(int epoch, const Metrics& metrics);
+  // The trained row's method: "k-means loss" (the default), "friendly objective".
+  void setMethod(const QString& method);
   void clearCurrent();
   void setBaselines(const std::vector<BaselineRow>& baselines);
   void clear();  // both the current row and the baselines
@@ -47,6 +49,7 @@ class MetricsTableModel : public QAbstractTableModel {
 
   std::optional<Current> current_;
   std::vector<BaselineRow> baselines_;
+  QString method_ = QStringLiteral("k-means loss");
 };
 
 }  // namespace centroid::ui

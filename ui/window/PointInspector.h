@@ -6,7 +6,7 @@
 #include <QImage>
 #include <QString>
 
-#include "core/Types.h"
+#include "core/metrics/Types.h"
 
 class QLabel;
 

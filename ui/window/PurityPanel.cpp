@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "core/Metrics.h"
+#include "core/metrics/Metrics.h"
 #include "ui/window/MetricsTableModel.h"
 #include "ui/window/PurityTableModel.h"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/Metrics.h"
+#include "core/metrics/Metrics.h"
 
 namespace centroid::ui {
 

@@ -10,8 +10,8 @@
 #include <memory>
 #include <vector>
 
-#include "core/RunFile.h"
-#include "core/Types.h"
+#include "core/runfile/RunFile.h"
+#include "core/metrics/Types.h"
 #include "ui/window/MetaTypes.h"
 
 namespace centroid::ui {

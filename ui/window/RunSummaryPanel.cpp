@@ -8,6 +8,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "core/objectives/Objectives.h"
 #include "ui/window/ControlsPanel.h"
 
 namespace centroid::ui {
@@ -77,6 +78,10 @@ void RunSummaryPanel::setRun(const QString& path, const TrainConfig& c,
   setRow(tr("Training images"), c.subset > 0 ? locale.toString(c.subset) : tr("all"));
   setRow(tr("Points shown"),
          tr("%1 train + %2 test").arg(locale.toString(c.viewTrain), locale.toString(c.viewTest)));
+  QStringList options;
+  for (const auto& [name, value] : c.objectiveOptions)
+    options << QStringLiteral("%1 = %2").arg(QString::fromStdString(name)).arg(value);
+  setRow(tr("Objective"), QString::fromStdString(methodLabel(c.objective)), options.join('\n'));
   setRow(tr("Clusters (K)"), QString::number(c.clusters));
   setRow(tr("Embedding dim"), QString::number(c.embedDim));
   setRow(tr("Batch size"), QString::number(c.batchSize));

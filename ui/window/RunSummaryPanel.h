@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-#include "core/Types.h"
+#include "core/metrics/Types.h"
 
 class QFormLayout;
 class QLabel;

@@ -5,7 +5,7 @@
 #include <QMetaObject>
 #include <exception>
 
-#include "core/TrainingSession.h"
+#include "core/training/TrainingSession.h"
 
 namespace centroid::ui {
 

@@ -8,7 +8,7 @@
 #include <memory>
 #include <vector>
 
-#include "core/Types.h"
+#include "core/metrics/Types.h"
 #include "ui/window/MetaTypes.h"
 
 namespace centroid::ui {
