@@ -83,3 +83,10 @@ if(TARGET test_export)
   target_compile_definitions(test_export PRIVATE CENTROID_GUI_EXE="$<TARGET_FILE:centroid>")
   add_dependencies(test_export centroid)
 endif()
+
+# The objectives in the window through the built program: --objective, --train-both, --compare
+# (needs a display: scripts/test.sh runs ctest under Xvfb).
+centroid_gtest(test_objectives_gui SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_objectives_gui.cpp
+  LIBS centroid_runfile LABELS ui)
+target_compile_definitions(test_objectives_gui PRIVATE CENTROID_GUI_EXE="$<TARGET_FILE:centroid>")
+add_dependencies(test_objectives_gui centroid)

