@@ -57,6 +57,17 @@ TrainConfig defaultConfig(const std::string& objective) {
   return c;
 }
 
+TrainConfig withObjective(TrainConfig c, const std::string& objective) {
+  const TrainConfig d = defaultConfig(objective);
+  c.objective = d.objective;
+  c.objectiveOptions = d.objectiveOptions;
+  c.learningRate = d.learningRate;
+  c.maxEpochs = d.maxEpochs;
+  c.patience = d.patience;
+  c.batchSize = d.batchSize;
+  return c;
+}
+
 std::unique_ptr<Objective> makeObjective(const TrainConfig& config) {
   const ObjectiveInfo* info = findObjective(config.objective);
   if (!info) throw unknown(config.objective);

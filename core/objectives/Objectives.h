@@ -32,6 +32,10 @@ std::string methodLabel(const std::string& objective);
 const ObjectiveInfo* findObjective(const std::string& name);
 // TrainConfig{} for that objective with its defaults applied; ConfigError for an unknown name.
 TrainConfig defaultConfig(const std::string& objective);
+// `base` switched to `objective`: its training defaults (learning rate, epochs, batch size,
+// patience, options) replace base's; data, view set, K, embedding size, seed and compute stay.
+// What choosing an objective in the GUI, --objective and Train Both do. ConfigError if unknown.
+TrainConfig withObjective(TrainConfig base, const std::string& objective);
 // ConfigError naming the known objectives when config.objective is unknown.
 std::unique_ptr<Objective> makeObjective(const TrainConfig& config);
 

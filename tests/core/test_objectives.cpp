@@ -138,6 +138,21 @@ TEST(Objectives, RegistryNamesDefaultsAndErrors) {
   EXPECT_EQ(friendly.objective, "friendly");
   EXPECT_EQ(friendly.objectiveOptions.count("neighbours"), 1u);
   EXPECT_THROW(defaultConfig("nope"), ConfigError);
+  // Switching keeps data, view, model size and seed; the training defaults come along.
+  TrainConfig mine;
+  mine.subset = 777;
+  mine.clusters = 12;
+  mine.seed = 9;
+  const TrainConfig switched = withObjective(mine, "friendly");
+  EXPECT_EQ(switched.objective, "friendly");
+  EXPECT_EQ(switched.subset, 777);
+  EXPECT_EQ(switched.clusters, 12);
+  EXPECT_EQ(switched.seed, 9u);
+  EXPECT_EQ(switched.learningRate, friendly.learningRate);
+  EXPECT_EQ(switched.maxEpochs, friendly.maxEpochs);
+  EXPECT_EQ(switched.objectiveOptions, friendly.objectiveOptions);
+  EXPECT_EQ(withObjective(switched, "seed").learningRate, TrainConfig{}.learningRate);
+  EXPECT_TRUE(withObjective(switched, "seed").objectiveOptions.empty());
   TrainConfig bad = friendly;
   bad.objectiveOptions["no_such_option"] = 1;
   EXPECT_THROW(makeObjective(bad), ConfigError);

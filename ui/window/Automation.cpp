@@ -40,16 +40,8 @@ bool readInt(const QCommandLineParser& p, const QString& name, std::optional<int
 }  // namespace
 
 TrainConfig GuiOptions::apply(TrainConfig c) const {
-  if (objective && objective->toStdString() != c.objective) {
-    // As choosing it in the panel: the objective's training defaults, then the switches below.
-    const TrainConfig d = defaultConfig(objective->toStdString());
-    c.objective = d.objective;
-    c.objectiveOptions = d.objectiveOptions;
-    c.learningRate = d.learningRate;
-    c.maxEpochs = d.maxEpochs;
-    c.patience = d.patience;
-    c.batchSize = d.batchSize;
-  }
+  // As choosing it in the panel: the objective's training defaults, then the switches below.
+  if (objective && objective->toStdString() != c.objective) c = withObjective(c, objective->toStdString());
   if (epochs) c.maxEpochs = *epochs;
   if (subset) c.subset = *subset;
   if (patience) c.patience = *patience;

@@ -417,15 +417,7 @@ void ControlsPanel::restoreDefaults() {
 
 void ControlsPanel::onObjectiveActivated(int index) {
   // The objective's training defaults; data, view, model size, seed and compute stay.
-  TrainConfig c = toConfig();
-  const TrainConfig d = defaultConfig(objective_->itemData(index).toString().toStdString());
-  c.objective = d.objective;
-  c.objectiveOptions = d.objectiveOptions;
-  c.learningRate = d.learningRate;
-  c.maxEpochs = d.maxEpochs;
-  c.patience = d.patience;
-  c.batchSize = d.batchSize;
-  setConfig(c);
+  setConfig(withObjective(toConfig(), objective_->itemData(index).toString().toStdString()));
 }
 
 namespace {

@@ -8,21 +8,6 @@
 
 namespace centroid::ui {
 
-namespace {
-
-TrainConfig withObjective(TrainConfig c, const char* objective) {
-  const TrainConfig d = defaultConfig(objective);
-  c.objective = d.objective;
-  c.objectiveOptions = d.objectiveOptions;
-  c.learningRate = d.learningRate;
-  c.maxEpochs = d.maxEpochs;
-  c.patience = d.patience;
-  c.batchSize = d.batchSize;
-  return c;
-}
-
-}  // namespace
-
 TrainBoth::TrainBoth(MainWindow* window) : QObject(window), window_(window) {
   connect(window_, &MainWindow::runStarted, this, [this](const QString& path) { currentPath_ = path; });
   connect(window_, &MainWindow::runFinished, this, &TrainBoth::onRunFinished);
