@@ -1,4 +1,4 @@
-// The training loop: data set-up, shuffled mini-batches, the k-means loss, Adam, patience,
+// The training loop: data set-up, shuffled mini-batches, the objective's loss, Adam, patience,
 // cancellation and failure handling.
 #include "core/training/Trainer.h"
 

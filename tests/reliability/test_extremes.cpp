@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "support/Png.h"
 #include "support/Process.h"
 #include "tests/reliability/RunCheck.h"
 
@@ -46,14 +47,7 @@ std::vector<std::string> smallGuiRun(std::vector<std::string> args) {
 }
 
 // A PNG that a viewer can open: the signature and some bytes beyond it.
-void expectPng(const fs::path& p) {
-  ASSERT_TRUE(fs::exists(p)) << p;
-  std::ifstream in(p, std::ios::binary);
-  char head[8] = {};
-  in.read(head, 8);
-  EXPECT_EQ(std::string(head + 1, 3), "PNG") << p;
-  EXPECT_GT(fs::file_size(p), 2000u) << p;
-}
+void expectPng(const fs::path& p) { centroid::proc::expectPng(p, 2000); }
 
 void expectNoCrash(const Outcome& o, const std::string& what) {
   ASSERT_FALSE(o.crashedOrHung()) << what << ": " << o.describe() << "\n" << o.err;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/runfile/RunFile.h"
+#include "support/Png.h"
 #include "support/Process.h"
 
 namespace fs = std::filesystem;
@@ -30,14 +31,7 @@ std::vector<fs::path> runFiles(const fs::path& dir) {
   return out;
 }
 
-void expectPng(const fs::path& p) {
-  ASSERT_TRUE(fs::exists(p)) << p;
-  std::ifstream in(p, std::ios::binary);
-  char head[4] = {};
-  in.read(head, 4);
-  EXPECT_EQ(std::string(head + 1, 3), "PNG");
-  EXPECT_GT(fs::file_size(p), 5000u);
-}
+void expectPng(const fs::path& p) { centroid::proc::expectPng(p, 5000); }
 
 }  // namespace
 
