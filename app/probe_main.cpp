@@ -1,7 +1,7 @@
 // centroid-probe-run: opens a run file and does every HDF5 read the window does when it opens
 // one, in a process of its own. Debian 12's libhdf5 1.10.8 crashes on some crafted files
 // (SIGFPE, SIGSEGV inside H5Dopen2 and friends; tests/fuzz/crashes-hdf5/); the window runs this
-// first (ReplayController::open), so such a file costs a helper process, not the window.
+// first (RunModel::open), so such a file costs a helper process, not the window.
 //
 //   centroid-probe-run [--] RUN_FILE
 //
@@ -57,7 +57,7 @@ const char* const kUsageText =
   _exit(code);
 }
 
-// The message ReplayController::open would set for the same exception.
+// The message RunModel::open would set for the same exception.
 [[noreturn]] void refuse(const std::string& path, const std::exception& e) {
   const bool named = dynamic_cast<const centroid::RunFileError*>(&e) != nullptr;
   std::fprintf(stderr, "%s%s\n", named ? "" : (path + ": ").c_str(), e.what());
@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   const std::string path = argv[first];
 
   try {
-    // What ReplayController::open reads; any failure there refuses the file.
+    // What RunModel::open reads; any failure there refuses the file.
     centroid::RunReader reader(path, /*follow=*/true);
     reader.config();
     reader.attributes();

@@ -34,7 +34,7 @@
 #include "ui/window/MainWindow.h"
 #include "ui/window/MetricsCharts.h"
 #include "ui/window/PurityPanel.h"
-#include "ui/window/ReplayController.h"
+#include "ui/run/RunModel.h"
 #include "ui/window/Timeline.h"
 
 #ifndef CENTROID_APP_BIN_DIR
@@ -142,7 +142,7 @@ struct RepaintCost {
 // 1. Scrub: a stored epoch read cold and uploaded; its frame against a camera-only frame.
 void benchScrub(cb::TimedApplication& app, MainWindow& w, const std::string& path, int scrubs) {
   ScatterView* view = w.view();
-  centroid::ui::ReplayController* replay = w.replay();
+  centroid::ui::RunModel* replay = w.run();
   LoadMeter load;
   if (!w.openRun(QString::fromStdString(path))) return (void)std::printf("cannot open %s\n", path.c_str());
   waitForFrame(view);
@@ -177,7 +177,7 @@ void benchScrub(cb::TimedApplication& app, MainWindow& w, const std::string& pat
     cameraCost.end(app);
   }
   mouse(view, QEvent::MouseButtonRelease, centre, Qt::LeftButton, Qt::NoButton);
-  // The same step the way the timeline asks for it: ReplayController::setCurrentIndex, which
+  // The same step the way the timeline asks for it: RunModel::setCurrentIndex, which
   // reads the epoch and has the window update the view, charts, purity table and status bar.
   for (int i = 0; i < scrubs; ++i) {
     stepCost.begin(app);
@@ -190,7 +190,7 @@ void benchScrub(cb::TimedApplication& app, MainWindow& w, const std::string& pat
     settle(80);  // the controller prefetches the next epoch 40 ms after a move: not timed here
   }
   const double s50 = cb::percentile(sum, 0.5), f50 = cb::percentile(frame, 0.5), c50 = cb::percentile(camera, 0.5);
-  row("read: ReplayController::frameAt (RunReader::frame)", medP95(read));
+  row("read: RunModel::frameAt (RunReader::frame)", medP95(read));
   row("upload: ScatterView::setFrame(frame, false)", medP95(upload));
   row("read + upload", medP95(sum), fmt::format("<= {:.0f} ms", kScrubTargetMs), s50 <= kScrubTargetMs);
   row("scrubbed epoch: setFrame -> frameRendered", medP95(frame), fmt::format("<= {:.0f} ms", kFrameTargetMs),
@@ -232,7 +232,7 @@ void benchScrub(cb::TimedApplication& app, MainWindow& w, const std::string& pat
 }
 
 // 2. Open: MainWindow::openRun (what File > Open calls) to the first frame on screen. Where the
-// build has centroid-probe-run (ReplayController::open reads each file in that helper process
+// build has centroid-probe-run (RunModel::open reads each file in that helper process
 // first), once as shipped, with the helper, and once without it (CENTROID_PROBE_RUN empty).
 void benchOpen(MainWindow& w, const std::vector<std::pair<std::string, std::string>>& pairs, int opens) {
   ScatterView* view = w.view();
@@ -265,7 +265,7 @@ void benchOpen(MainWindow& w, const std::vector<std::pair<std::string, std::stri
       row("  of which the openRun() call (read + widgets)", medP95(call));
       std::printf("  load: %s\n", load.report().c_str());
     }
-    // The reading alone, as ReplayController::open does it, on the same two files.
+    // The reading alone, as RunModel::open does it, on the same two files.
     std::vector<double> reader, viewSet, summaries, lastFrame, oneImage, allImages;
     for (int r = 0; r < opens; ++r) {
       const qint64 t0 = cb::nowNs();

@@ -1,4 +1,4 @@
-// centroid-probe-run, the helper the window opens run files in first (ReplayController::open):
+// centroid-probe-run, the helper the window opens run files in first (RunModel::open):
 // exit 0 on a readable run, 2 with exactly RunReader's message on a refused one, death by the
 // signal when libhdf5 crashes, 64 on usage errors; it writes nothing.
 #include <gtest/gtest.h>

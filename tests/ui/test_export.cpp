@@ -17,7 +17,7 @@
 #include "tests/ui/ReplayFixture.h"
 #include "ui/view/VtkOpenGLWidget.h"
 #include "ui/window/MainWindow.h"
-#include "ui/window/ReplayController.h"
+#include "ui/run/RunModel.h"
 
 using namespace centroid;
 using namespace centroid::ui;
@@ -223,7 +223,7 @@ void TestExport::windowExports() {
   QVERIFY(w.bannerText().contains(".csv or .md"));
 
   // The clusters of the epoch on screen: epoch 2.
-  w.replay()->setCurrentIndex(1);
+  w.run()->setCurrentIndex(1);
   QVERIFY(w.exportClusterTable(path("clusters.csv")));
   const auto rows = parseCsv(readText(path("clusters.csv")));
   QCOMPARE(rows.size(), 1 + 10 + 1);
@@ -262,7 +262,7 @@ void TestExport::screenshotsAtScale() {
   QVERIFY(w.exportFrames(path("frames3"), 1, 3));
   QCOMPARE(QDir(path("frames3")).entryList({"frame-*.png"}).size(), (kEpochs - 1) * 3 + 1);
   QVERIFY(QImage(path("frames3/frame-00002.png")) != QImage(path("frames3/frame-00001.png")));
-  QCOMPARE(w.replay()->currentEpoch(), kEpochs);  // back where the user was
+  QCOMPARE(w.run()->currentEpoch(), kEpochs);  // back where the user was
 }
 
 void TestExport::commandLineScreenshot() {

@@ -22,7 +22,7 @@
 #include "ui/window/CompareWindow.h"
 #include "ui/window/MainWindow.h"
 #include "ui/window/PointInspector.h"
-#include "ui/window/ReplayController.h"
+#include "ui/run/RunModel.h"
 #include "ui/window/Timeline.h"
 
 using namespace centroid;
@@ -65,7 +65,7 @@ void TestInspect::hoverAndClick() {
   if (!w.view()) QSKIP("no OpenGL");
   QSignalSpy rendered(w.view(), &ScatterView::frameRendered);
   QVERIFY(w.openRun(run_));
-  QVERIFY(w.replay()->viewSet()->images.empty());  // read one at a time, on hover
+  QVERIFY(w.run()->viewSet()->images.empty());  // read one at a time, on hover
   QVERIFY(rendered.wait(5000));
   QTest::qWait(100);
   const int i = isolatedPoint(w.view());
@@ -147,16 +147,16 @@ void TestInspect::compareTwoRuns() {
   QVERIFY(c);
   QVERIFY(QTest::qWaitForWindowExposed(c));
   QCOMPARE(c->timeline()->count(), kEpochs);  // the union of 1..6 and 1..3
-  QCOMPARE(c->replay(0)->currentEpoch(), kEpochs);
-  QCOMPARE(c->replay(1)->currentEpoch(), 3);  // the shorter run holds its last epoch
+  QCOMPARE(c->run(0)->currentEpoch(), kEpochs);
+  QCOMPARE(c->run(1)->currentEpoch(), 3);  // the shorter run holds its last epoch
   QVERIFY(c->caption(1).contains("its last"));
   if (c->view(0)) {  // right after opening, before any timeline move
     QVERIFY(c->view(0)->epochText().startsWith(QStringLiteral("epoch %1 ").arg(kEpochs)));
     QVERIFY(c->view(1)->epochText().startsWith("epoch 3 "));
   }
   c->timeline()->slider()->setValue(1);
-  QCOMPARE(c->replay(0)->currentEpoch(), 2);
-  QCOMPARE(c->replay(1)->currentEpoch(), 2);
+  QCOMPARE(c->run(0)->currentEpoch(), 2);
+  QCOMPARE(c->run(1)->currentEpoch(), 2);
   if (c->view(0)) {
     QVERIFY(c->view(0)->epochText().startsWith("epoch 2 "));
     QVERIFY(c->view(1)->epochText().startsWith("epoch 2 "));
@@ -189,7 +189,7 @@ void TestInspect::epochAt70kPoints() {
   const QString big = path("big.h5");
   constexpr int n = 70000;
   writeFixtureRun(big.toStdString(), n, 3, /*images=*/false);
-  ReplayController c;
+  RunModel c;
   QVERIFY(c.open(big));
   QElapsedTimer clock;
   double readMs = 1e9;
@@ -211,13 +211,13 @@ void TestInspect::epochAt70kPoints() {
     QSignalSpy rendered(w.view(), &ScatterView::frameRendered);
     QVERIFY(rendered.wait(5000));
     QTest::qWait(300);
-    w.replay()->setCurrentIndex(1);  // prefetched neighbour goes away when jumping to 0 below
+    w.run()->setCurrentIndex(1);  // prefetched neighbour goes away when jumping to 0 below
     QTest::qWait(300);
-    w.replay()->setCurrentIndex(0);
+    w.run()->setCurrentIndex(0);
     QTest::qWait(300);  // neither 2 nor its data is cached now
     rendered.clear();
     clock.start();
-    QVERIFY(w.replay()->setCurrentIndex(2, false));
+    QVERIFY(w.run()->setCurrentIndex(2, false));
     QVERIFY(rendered.wait(5000));
     showMs = clock.nsecsElapsed() / 1e6;
   }
@@ -238,7 +238,7 @@ void TestInspect::docScreenshots() {
   QVERIFY(QTest::qWaitForWindowExposed(&w));
   if (!w.view()) QSKIP("no OpenGL");
   QVERIFY(w.openRun(runs[0]));
-  QVERIFY(w.replay()->setCurrentIndex(w.replay()->epochCount() / 2));
+  QVERIFY(w.run()->setCurrentIndex(w.run()->epochCount() / 2));
   QTest::qWait(800);
   // Hover over a point near the middle of the cloud, as a user would.
   const QPointF centre(w.view()->width() / 2.0, w.view()->height() / 2.0);
@@ -259,7 +259,7 @@ void TestInspect::docScreenshots() {
 
   // Only the 0s, 1s and 7s: where the digits lie along the cloud.
   sendMouse(w.view(), QEvent::MouseMove, QPointF(2, 2));
-  QVERIFY(w.replay()->setCurrentIndex(w.replay()->epochCount() - 1));
+  QVERIFY(w.run()->setCurrentIndex(w.run()->epochCount() - 1));
   for (int l = 0; l < 10; ++l) w.classFilter()->setClassVisible(l, l == 0 || l == 1 || l == 7);
   QTest::qWait(300);
   QVERIFY(w.exportViewImage(QDir(dir).filePath("replay-filter.png"), 1));

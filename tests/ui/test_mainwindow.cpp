@@ -9,6 +9,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -22,7 +23,9 @@
 #include "ui/window/MetricsCharts.h"
 #include "ui/window/PurityPanel.h"
 #include "ui/window/PurityTableModel.h"
-#include "ui/window/TrainWorker.h"
+#include "ui/run/RunModel.h"
+#include "ui/run/TrainWorker.h"
+#include "ui/window/Timeline.h"
 
 using namespace centroid;
 using namespace centroid::ui;
@@ -80,6 +83,7 @@ class TestMainWindow : public QObject {
   void commandLine_data();
   void commandLine();
   void shortRun();
+  void timelineDuringTraining();
   void stopMidEpoch();
   void closeDuringTraining();
   void failedRunShowsReason();
@@ -368,6 +372,58 @@ void TestMainWindow::stopMidEpoch() {
   QCOMPARE(reader.status(), std::string("cancelled"));
   QCOMPARE(reader.epochCount(), 0);
   QVERIFY(w.controls()->trainButton()->isEnabled());
+}
+
+void TestMainWindow::timelineDuringTraining() {
+  // The run model's promise in the window: while a run trains, its timeline grows with each
+  // epoch, the user can go back to any epoch trained so far, and End follows the newest again.
+  if (!mnistPresent()) QSKIP("MNIST is not in data/mnist");
+  MainWindow w(scripted());
+  w.show();
+  TrainConfig c = smallRun(12);
+  c.patience = 12;
+  w.controls()->setRunsFolder(runsDir("timeline"));
+  QSignalSpy ended(&w, &MainWindow::runEnded);
+  QVERIFY(w.startTraining(c));
+  QTRY_VERIFY_WITH_TIMEOUT(w.run()->epochCount() >= 2, 120000);
+  QVERIFY(w.isTraining());
+  QVERIFY(w.timeline()->isVisible());
+  QVERIFY(w.timeline()->isLive());
+  QCOMPARE(w.timeline()->count(), w.run()->epochCount());
+  QCOMPARE(w.run()->currentEpoch(), w.run()->epochCount());  // following the newest
+
+  // Back to the first epoch while training goes on: the view stays there as epochs arrive.
+  w.timeline()->slider()->setValue(0);
+  QCOMPARE(w.run()->currentEpoch(), 1);
+  QCOMPARE(w.lastFrame()->epoch, 1);
+  const int seen = w.run()->epochCount();
+  QTRY_VERIFY_WITH_TIMEOUT(w.run()->epochCount() > seen || !ended.isEmpty(), 120000);
+  QCOMPARE(w.run()->currentEpoch(), 1);
+  QCOMPARE(w.lastFrame()->epoch, 1);
+  QCOMPARE(w.timeline()->count(), w.run()->epochCount());
+  QCOMPARE(w.charts()->epochCount(), w.run()->epochCount());
+
+  // End: the newest again, and the next epoch is followed.
+  QVERIFY(w.run()->setCurrentIndex(w.run()->epochCount() - 1));  // what End asks for
+  QCOMPARE(w.run()->currentEpoch(), w.run()->epochCount());
+  if (ended.isEmpty()) {
+    const int now = w.run()->epochCount();
+    QTRY_VERIFY_WITH_TIMEOUT(w.run()->epochCount() > now || !ended.isEmpty(), 120000);
+    QCOMPARE(w.run()->currentEpoch(), w.run()->epochCount());
+  }
+
+  // The run ends and stays on screen as a finished run: same model, nothing reloaded.
+  RunSource* source = w.run()->source();
+  QVERIFY(ended.wait(120000) || !ended.isEmpty());
+  QCOMPARE(w.run()->source(), source);
+  QVERIFY(!w.run()->isFollowing());
+  QVERIFY(!w.timeline()->isLive());
+  QVERIFY(w.timeline()->isVisible());
+  QCOMPARE(w.timeline()->count(), 12);
+  QCOMPARE(w.run()->status(), QStringLiteral("completed"));
+  QVERIFY(w.run()->setCurrentIndex(3));
+  QCOMPARE(w.lastFrame()->epoch, 4);
+  QVERIFY(w.isReplaying());  // a finished run: Close Run and Compare apply to it
 }
 
 void TestMainWindow::closeDuringTraining() {

@@ -33,7 +33,8 @@
 #include "ui/window/MetricsTableModel.h"
 #include "ui/window/PurityPanel.h"
 #include "ui/window/PurityTableModel.h"
-#include "ui/window/ReplayController.h"
+#include "ui/run/FileRunSource.h"
+#include "ui/run/RunModel.h"
 #include "ui/window/RunSummaryPanel.h"
 #include "ui/window/Timeline.h"
 
@@ -48,8 +49,8 @@ namespace {
 // Puts the helper back as initTestCase set it, also when a check fails half-way.
 struct RestoreHelper {
   ~RestoreHelper() {
-    ReplayController::setProbeProgram(QStringLiteral(CENTROID_PROBE_EXE));
-    ReplayController::setProbeTimeoutMs(15000);
+    FileRunSource::setProbeProgram(QStringLiteral(CENTROID_PROBE_EXE));
+    FileRunSource::setProbeTimeoutMs(15000);
   }
 };
 
@@ -103,12 +104,12 @@ void TestReplay::initTestCase() {
   if (!MainWindow::openGlAvailable()) qWarning("no OpenGL: the 3-D checks are skipped");
   // Test programs do not sit next to the helper (the programs do); ctest also sets it in the
   // environment for the other replay tests.
-  ReplayController::setProbeProgram(QStringLiteral(CENTROID_PROBE_EXE));
+  FileRunSource::setProbeProgram(QStringLiteral(CENTROID_PROBE_EXE));
 }
 
 void TestReplay::controllerReadsOnlyNeighbours() {
-  ReplayController c;
-  QSignalSpy changed(&c, &ReplayController::currentChanged);
+  RunModel c;
+  QSignalSpy changed(&c, &RunModel::currentChanged);
   QVERIFY2(c.open(run_), qPrintable(c.errorString()));
   QCOMPARE(c.epochCount(), kEpochs);
   QCOMPARE(c.currentIndex(), kEpochs - 1);  // opens on the last epoch
@@ -155,7 +156,7 @@ void TestReplay::windowShowsTheRightEpoch() {
 
   // Scrubbing: the slider jumps to epoch 3; everything shows epoch 3.
   w.timeline()->slider()->setValue(2);
-  QCOMPARE(w.replay()->currentEpoch(), 3);
+  QCOMPARE(w.run()->currentEpoch(), 3);
   QCOMPARE(w.lastFrame()->epoch, 3);
   QCOMPARE(w.charts()->currentEpoch(), 3);
   QVERIFY(w.purity()->metricsModel()->hasCurrent());
@@ -179,7 +180,7 @@ void TestReplay::windowShowsTheRightEpoch() {
   }
   // A click on the charts jumps there too.
   emit w.charts()->epochClicked(5);
-  QCOMPARE(w.replay()->currentEpoch(), 5);
+  QCOMPARE(w.run()->currentEpoch(), 5);
   if (w.view()) QVERIFY(showsEpoch(w.view(), 5));
 }
 
@@ -187,9 +188,9 @@ void TestReplay::keysAndPlayback() {
   MainWindow w(scripted());
   QVERIFY(showActiveWith(w, run_));
   QTest::keyClick(&w, Qt::Key_Left);
-  QCOMPARE(w.replay()->currentEpoch(), kEpochs - 1);
+  QCOMPARE(w.run()->currentEpoch(), kEpochs - 1);
   QTest::keyClick(&w, Qt::Key_Left);
-  QCOMPARE(w.replay()->currentEpoch(), kEpochs - 2);
+  QCOMPARE(w.run()->currentEpoch(), kEpochs - 2);
   if (w.view()) {
     QVERIFY(w.view()->isAnimating());  // a step glides
     QSignalSpy landed(w.view(), &ScatterView::transitionFinished);
@@ -197,13 +198,13 @@ void TestReplay::keysAndPlayback() {
     QVERIFY(showsEpoch(w.view(), kEpochs - 2));
   }
   QTest::keyClick(&w, Qt::Key_Right);
-  QCOMPARE(w.replay()->currentEpoch(), kEpochs - 1);
+  QCOMPARE(w.run()->currentEpoch(), kEpochs - 1);
 
   // Space plays from where it is; at 4x each epoch takes 250 ms and its glide 200 ms.
   w.timeline()->setSpeed(4);
   QCOMPARE(w.timeline()->epochIntervalMs(), 250);
   w.timeline()->setCurrentIndex(0);
-  w.replay()->setCurrentIndex(0);
+  w.run()->setCurrentIndex(0);
   QSignalSpy shown(&w, &MainWindow::replayFrameShown);
   QTest::keyClick(&w, Qt::Key_Space);
   QVERIFY(w.timeline()->isPlaying());
@@ -211,7 +212,7 @@ void TestReplay::keysAndPlayback() {
   if (w.view()) QCOMPARE(w.view()->transitionMs(), 200);
   // Without loop it stops at the last epoch.
   QTRY_VERIFY_WITH_TIMEOUT(!w.timeline()->isPlaying(), 5000);
-  QCOMPARE(w.replay()->currentEpoch(), kEpochs);
+  QCOMPARE(w.run()->currentEpoch(), kEpochs);
   QCOMPARE(shown.count(), kEpochs - 1);
   for (int i = 0; i < shown.count(); ++i) QCOMPARE(shown.at(i).first().toInt(), i + 2);  // in order
 
@@ -244,14 +245,14 @@ void TestReplay::keysGiveWayToTheFocusedTable() {
   QTest::keyClick(table, Qt::Key_Left);
   QTest::keyClick(table, Qt::Key_Left);
   QCOMPARE(table->currentIndex().column(), 0);
-  QCOMPARE(w.replay()->currentEpoch(), kEpochs);
+  QCOMPARE(w.run()->currentEpoch(), kEpochs);
   // Elsewhere in the window they step the timeline again.
   QWidget* elsewhere = w.timeline();
   elsewhere->setFocusPolicy(Qt::StrongFocus);
   elsewhere->setFocus();
   QTRY_VERIFY(elsewhere->hasFocus());
   QTest::keyClick(elsewhere, Qt::Key_Left);
-  QCOMPARE(w.replay()->currentEpoch(), kEpochs - 1);
+  QCOMPARE(w.run()->currentEpoch(), kEpochs - 1);
 }
 
 void TestReplay::followsALiveRun() {
@@ -264,30 +265,30 @@ void TestReplay::followsALiveRun() {
   MainWindow w(scripted());
   w.show();
   QVERIFY(w.openRun(live));
-  QVERIFY(w.replay()->isFollowing());
+  QVERIFY(w.run()->isFollowing());
   QVERIFY(w.timeline()->isLive());
   QCOMPARE(w.timeline()->count(), 2);
-  QCOMPARE(w.replay()->currentEpoch(), 2);
+  QCOMPARE(w.run()->currentEpoch(), 2);
 
   // The writer appends; the window's timer (every ~500 ms) finds it.
-  QSignalSpy appended(w.replay(), &ReplayController::epochsAppended);
+  QSignalSpy appended(w.run(), &RunModel::epochsAppended);
   writer.append(fixtureFrame(3, kPoints));
   QVERIFY(appended.wait(3000));
   QCOMPARE(w.timeline()->count(), 3);
   QCOMPARE(w.charts()->epochCount(), 3);
-  QCOMPARE(w.replay()->currentEpoch(), 3);  // it was watching the newest epoch, so it moves on
-  QCOMPARE(w.replay()->summaries().back().loss, fixtureFrame(3, kPoints).loss);
+  QCOMPARE(w.run()->currentEpoch(), 3);  // it was watching the newest epoch, so it moves on
+  QCOMPARE(w.run()->summaries().back().loss, fixtureFrame(3, kPoints).loss);
 
   // Someone looking back stays where they are while the run grows.
-  w.replay()->setCurrentIndex(0);
+  w.run()->setCurrentIndex(0);
   writer.append(fixtureFrame(4, kPoints));
-  QVERIFY(w.replay()->poll());
+  QVERIFY(w.run()->poll());
   QCOMPARE(w.timeline()->count(), 4);
-  QCOMPARE(w.replay()->currentEpoch(), 1);
+  QCOMPARE(w.run()->currentEpoch(), 1);
 
   // The writer finishes: following stops, the summary says how it ended.
   writer.setStatus("completed", "max epochs reached");
-  QTRY_VERIFY_WITH_TIMEOUT(!w.replay()->isFollowing(), 3000);
+  QTRY_VERIFY_WITH_TIMEOUT(!w.run()->isFollowing(), 3000);
   QVERIFY(!w.timeline()->isLive());
   QVERIFY(w.runSummary()->value("Status").startsWith("completed"));
 }
@@ -316,17 +317,17 @@ void TestReplay::badFilesExplained() {
   QVERIFY(!w.openRun(bad));
   QVERIFY(w.bannerText().contains(badFileMessage(kind)));
   QVERIFY(w.isReplaying());
-  QCOMPARE(w.replay()->path(), run_);
+  QCOMPARE(w.run()->path(), run_);
   QCOMPARE(w.timeline()->count(), kEpochs);
   w.timeline()->step(-1);  // still usable
-  QCOMPARE(w.replay()->currentEpoch(), kEpochs - 1);
+  QCOMPARE(w.run()->currentEpoch(), kEpochs - 1);
 
   // The helper's message is the one this process gives when it reads the file itself.
   RestoreHelper restore;
-  ReplayController c;
+  RunModel c;
   QVERIFY(!c.open(bad));
   const QString viaHelper = c.errorString();
-  ReplayController::setProbeProgram(QString());  // no helper: read here
+  FileRunSource::setProbeProgram(QString());  // no helper: read here
   QVERIFY(!c.open(bad));
   QCOMPARE(viaHelper, c.errorString());
 }
@@ -340,25 +341,25 @@ void TestReplay::libraryCrashLeavesTheRunOnScreen() {
   QVERIFY(QTest::qWaitForWindowExposed(&w));
   QVERIFY(w.openRun(run_));
   w.timeline()->slider()->setValue(2);
-  QCOMPARE(w.replay()->currentEpoch(), 3);
-  QSignalSpy closed(w.replay(), &ReplayController::closed);
+  QCOMPARE(w.run()->currentEpoch(), 3);
+  QSignalSpy closed(w.run(), &RunModel::closed);
 
   QVERIFY(!w.openRun(crafted));
   const QString expected = crafted + ": reading this file crashed the HDF5 library (signal 8, SIGFPE); "
                                      "the file is damaged or was crafted, and was not opened";
-  QCOMPARE(w.replay()->errorString(), expected);
+  QCOMPARE(w.run()->errorString(), expected);
   QVERIFY2(w.bannerText().contains(expected), qPrintable(w.bannerText()));
   QCOMPARE(closed.count(), 0);
   QVERIFY(w.isReplaying());
-  QCOMPARE(w.replay()->path(), run_);
-  QCOMPARE(w.replay()->currentEpoch(), 3);
+  QCOMPARE(w.run()->path(), run_);
+  QCOMPARE(w.run()->currentEpoch(), 3);
   QCOMPARE(w.timeline()->count(), kEpochs);
   QCOMPARE(w.charts()->currentEpoch(), 3);
   QCOMPARE(w.lastFrame()->epoch, 3);
   QVERIFY(w.windowTitle().contains("run.h5"));
   if (w.view()) QVERIFY(showsEpoch(w.view(), 3));
   w.timeline()->step(1);  // still usable
-  QCOMPARE(w.replay()->currentEpoch(), 4);
+  QCOMPARE(w.run()->currentEpoch(), 4);
 }
 
 // A helper that never finishes is killed after the timeout; without a helper (turned off, or
@@ -372,15 +373,15 @@ void TestReplay::helperTimeoutAndAbsence() {
   }
   QFile::setPermissions(hang, QFile::permissions(hang) | QFileDevice::ExeOwner);
   RestoreHelper restore;
-  ReplayController c;
+  RunModel c;
   QVERIFY(c.open(run_));
-  ReplayController::setProbeProgram(hang);
-  ReplayController::setProbeTimeoutMs(300);
+  FileRunSource::setProbeProgram(hang);
+  FileRunSource::setProbeTimeoutMs(300);
   QElapsedTimer clock;
   clock.start();
   const bool opened = c.open(run_);
   const qint64 ms = clock.elapsed();
-  ReplayController::setProbeTimeoutMs(15000);
+  FileRunSource::setProbeTimeoutMs(15000);
   QVERIFY(!opened);
   QVERIFY2(ms < 5000, qPrintable(QString::number(ms)));
   QCOMPARE(c.errorString(), run_ + ": reading this file did not finish within 0.3 s; the file is damaged or was "
@@ -388,13 +389,13 @@ void TestReplay::helperTimeoutAndAbsence() {
   QVERIFY(c.isOpen());  // the run opened before stays
   QCOMPARE(c.path(), run_);
 
-  ReplayController::setProbeProgram(QString());  // turned off
+  FileRunSource::setProbeProgram(QString());  // turned off
   QVERIFY2(c.open(run_), qPrintable(c.errorString()));
-  ReplayController::setProbeProgram(path("no-such-helper"));  // missing: warned about once
+  FileRunSource::setProbeProgram(path("no-such-helper"));  // missing: warned about once
   QTest::ignoreMessage(QtWarningMsg, QRegularExpression("no-such-helper is missing: run files are opened without it"));
   QVERIFY2(c.open(run_), qPrintable(c.errorString()));
   QVERIFY2(c.open(run_), qPrintable(c.errorString()));  // no second warning
-  ReplayController::setProbeProgram(QStringLiteral(CENTROID_PROBE_EXE));
+  FileRunSource::setProbeProgram(QStringLiteral(CENTROID_PROBE_EXE));
   QVERIFY2(c.open(run_), qPrintable(c.errorString()));
   QCOMPARE(c.epochCount(), kEpochs);
 }
@@ -432,7 +433,7 @@ void TestReplay::recentRunsAndDrop() {
   QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
   QApplication::sendEvent(&w, &drop);
   QVERIFY(w.isReplaying());
-  QCOMPARE(w.replay()->path(), second);
+  QCOMPARE(w.run()->path(), second);
   QCOMPARE(w.timeline()->count(), 2);
 }
 
@@ -476,15 +477,21 @@ void TestReplay::trainingAndReplayTakeTurns() {
   QSignalSpy ended(&w, &MainWindow::runEnded);
   QVERIFY(w.startTraining(c));
   QVERIFY(!w.isReplaying());
-  QVERIFY(!w.timeline()->isVisible());
+  QVERIFY(w.run()->isOpen());  // the training is the run on screen now
   QVERIFY(!w.openRun(run_));
   QVERIFY(w.bannerText().contains("Stop the run"));
   QVERIFY(ended.wait(120000));
   QVERIFY(ended.first().first().toBool());
-  // The run just trained can be replayed (it is the window's run file).
+  // The finished run stays on the timeline as it was trained, without a reload.
+  QVERIFY(w.isReplaying());
+  QCOMPARE(w.timeline()->count(), 1);
+  QVERIFY(w.timeline()->isVisible());
+  // And its file opens as a saved run, with the same epoch.
   const QString trained = w.runPath();
+  const double loss = w.run()->summaries().front().loss;
   QVERIFY(w.openRun(trained));
   QCOMPARE(w.timeline()->count(), 1);
+  QCOMPARE(w.run()->summaries().front().loss, loss);
 }
 
 int main(int argc, char** argv) {

@@ -31,6 +31,14 @@ target_link_libraries(test_chart_scale PRIVATE centroid_metrics Qt6::Widgets Qt6
 add_test(NAME test_chart_scale COMMAND test_chart_scale)
 set_tests_properties(test_chart_scale PROPERTIES LABELS ui TIMEOUT 120 ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
 
+# The run model with scripted, live and file sources (ui/run): no display, no trainer.
+add_executable(test_runmodel ${CMAKE_CURRENT_LIST_DIR}/test_runmodel.cpp ${CMAKE_CURRENT_LIST_DIR}/ReplayFixture.h)
+set_target_properties(test_runmodel PROPERTIES AUTOMOC ON)
+target_include_directories(test_runmodel PRIVATE ${PROJECT_SOURCE_DIR} ${HDF5_C_INCLUDE_DIRS})
+target_link_libraries(test_runmodel PRIVATE centroid_ui Qt6::Test ${HDF5_C_LIBRARIES})
+add_test(NAME test_runmodel COMMAND test_runmodel)
+set_tests_properties(test_runmodel PROPERTIES LABELS ui TIMEOUT 120 ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+
 # The live window (test_mainwindow): controls, settings, command line, and real short runs on
 # MNIST through the worker thread. Needs an X display for the OpenGL view: when ctest runs
 # without one, the test starts its own Xvfb (timeout inside xvfb-run, so no Xvfb is left over).
@@ -42,7 +50,7 @@ target_compile_definitions(test_mainwindow PRIVATE CENTROID_SOURCE_DIR="${PROJEC
 add_test(NAME test_mainwindow COMMAND sh -c
   "if [ -n \"$DISPLAY\" ]; then exec \"$0\"; else exec xvfb-run -a -s '-screen 0 1280x1024x24' timeout 540 \"$0\"; fi"
   $<TARGET_FILE:test_mainwindow>)
-# Run files open through the helper as in the program (ReplayController::open).
+# Run files open through the helper as in the program (RunModel::open).
 set_tests_properties(test_mainwindow PROPERTIES LABELS ui TIMEOUT 600
   ENVIRONMENT "CENTROID_PROBE_RUN=$<TARGET_FILE:centroid-probe-run>")
 add_dependencies(test_mainwindow centroid-probe-run)

@@ -7,7 +7,7 @@
 #include "core/metrics/Tables.h"
 #include "ui/window/Automation.h"
 #include "ui/window/MainWindow.h"
-#include "ui/window/ReplayController.h"
+#include "ui/run/RunModel.h"
 
 namespace centroid::ui {
 namespace {
@@ -77,12 +77,12 @@ void Automation::beginReplay() {
   // Queued, as --train: the window maps once before the file is read.
   QTimer::singleShot(0, this, [this] {
     if (!window_->openRun(*options_.open)) {
-      complainLine(window_->replay()->errorString().isEmpty() ? window_->bannerText()
-                                                              : window_->replay()->errorString());
+      complainLine(window_->run()->errorString().isEmpty() ? window_->bannerText()
+                                                              : window_->run()->errorString());
       finish(2);
       return;
     }
-    ReplayController* replay = window_->replay();
+    RunModel* replay = window_->run();
     if (options_.epoch) {
       const int index = replay->indexOfEpoch(*options_.epoch);
       if (index < 0) {

@@ -12,7 +12,7 @@
 #include <set>
 
 #include "ui/window/MainWindow.h"
-#include "ui/window/ReplayController.h"
+#include "ui/run/RunModel.h"
 #include "ui/window/Timeline.h"
 
 namespace centroid::ui {
@@ -26,7 +26,7 @@ CompareWindow::CompareWindow(QWidget* parent) : QWidget(parent, Qt::Window) {
   const bool gl = MainWindow::openGlAvailable();
   for (int s = 0; s < 2; ++s) {
     Side& side = sides_[static_cast<std::size_t>(s)];
-    side.replay = new ReplayController(this);
+    side.run = new RunModel(this);
     side.caption = new QLabel;
     side.caption->setTextInteractionFlags(Qt::TextSelectableByMouse);
     grid->addWidget(side.caption, 0, s);
@@ -40,7 +40,7 @@ CompareWindow::CompareWindow(QWidget* parent) : QWidget(parent, Qt::Window) {
       grid->addWidget(none, 1, s);
     }
     grid->setColumnStretch(s, 1);
-    connect(side.replay, &ReplayController::currentChanged, this,
+    connect(side.run, &RunModel::currentChanged, this,
             [this, s](int, const EpochFramePtr& frame, bool animate) {
               Side& sd = sides_[static_cast<std::size_t>(s)];
               if (sd.view) {
@@ -50,12 +50,12 @@ CompareWindow::CompareWindow(QWidget* parent) : QWidget(parent, Qt::Window) {
               sd.caption->setText(caption(s));
             });
     // Labels before the first frame: setLabels clears the view (opened comes before it).
-    connect(side.replay, &ReplayController::opened, this, [this, s] {
+    connect(side.run, &RunModel::opened, this, [this, s] {
       Side& sd = sides_[static_cast<std::size_t>(s)];
-      if (sd.view) sd.view->setLabels(sd.replay->viewSet()->labels, sd.replay->viewSet()->classNames);
+      if (sd.view) sd.view->setLabels(sd.run->viewSet()->labels, sd.run->viewSet()->classNames);
     });
     // A followed run that grows extends the shared timeline.
-    connect(side.replay, &ReplayController::epochsAppended, this, [this] { rebuildEpochs(); });
+    connect(side.run, &RunModel::epochsAppended, this, [this] { rebuildEpochs(); });
   }
   grid->setRowStretch(1, 1);
   timeline_ = new Timeline;
@@ -80,8 +80,8 @@ bool CompareWindow::open(const QString& left, const QString& right) {
   const QString paths[2] = {left, right};
   for (int s = 0; s < 2; ++s) {
     Side& side = sides_[static_cast<std::size_t>(s)];
-    if (!side.replay->open(paths[s])) {
-      error_ = side.replay->errorString();
+    if (!side.run->open(paths[s])) {
+      error_ = side.run->errorString();
       return false;
     }
   }
@@ -94,17 +94,17 @@ bool CompareWindow::open(const QString& left, const QString& right) {
 
 QString CompareWindow::caption(int s) const {
   const Side& side = sides_[static_cast<std::size_t>(s)];
-  if (!side.replay->isOpen()) return {};
-  const TrainConfig& c = side.replay->config();
+  if (!side.run->isOpen()) return {};
+  const TrainConfig& c = side.run->config();
   QString text = QStringLiteral("<b>%1</b> · K=%2, lr %3, seed %4 · epoch %5")
-                     .arg(QFileInfo(side.replay->path()).fileName().toHtmlEscaped())
+                     .arg(QFileInfo(side.run->path()).fileName().toHtmlEscaped())
                      .arg(c.clusters)
                      .arg(c.learningRate, 0, 'g', 3)
                      .arg(c.seed)
-                     .arg(side.replay->currentEpoch());
+                     .arg(side.run->currentEpoch());
   const int shown = timeline_->currentIndex();
   if (shown >= 0 && shown < static_cast<int>(epochs_.size()) &&
-      epochs_[static_cast<std::size_t>(shown)] > side.replay->currentEpoch())
+      epochs_[static_cast<std::size_t>(shown)] > side.run->currentEpoch())
     text += tr(" (its last)");
   return text;
 }
@@ -124,7 +124,7 @@ bool CompareWindow::showEpoch(int epoch) {
 void CompareWindow::rebuildEpochs() {
   std::set<int> all;
   for (const Side& side : sides_)
-    for (const EpochSummary& e : side.replay->summaries()) all.insert(e.epoch);
+    for (const EpochSummary& e : side.run->summaries()) all.insert(e.epoch);
   const bool atEnd = timeline_->currentIndex() < 0 || timeline_->currentIndex() == timeline_->count() - 1;
   epochs_.assign(all.begin(), all.end());
   timeline_->setEpochs(epochs_);
@@ -139,7 +139,7 @@ void CompareWindow::showIndex(int index, bool animate) {
 }
 
 void CompareWindow::showSide(int s, int epoch, bool animate) {
-  ReplayController* r = sides_[static_cast<std::size_t>(s)].replay;
+  RunModel* r = sides_[static_cast<std::size_t>(s)].run;
   // The stored epoch at or before `epoch`: runs save every epoch, but one may have stopped
   // earlier (patience) or be a follower that is behind.
   int index = 0;

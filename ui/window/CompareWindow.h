@@ -8,13 +8,13 @@
 #include <vector>
 
 #include "ui/view/ScatterView.h"
-#include "ui/window/MetaTypes.h"
+#include "ui/run/MetaTypes.h"
 
 class QLabel;
 
 namespace centroid::ui {
 
-class ReplayController;
+class RunModel;
 class Timeline;
 
 class CompareWindow : public QWidget {
@@ -34,7 +34,7 @@ class CompareWindow : public QWidget {
   // earlier keeps showing its last epoch (its caption says so).
   Timeline* timeline() const { return timeline_; }
   ScatterView* view(int side) const { return sides_[side].view; }  // null without OpenGL
-  ReplayController* replay(int side) const { return sides_[side].replay; }
+  RunModel* run(int side) const { return sides_[side].run; }
   QString caption(int side) const;
   void setColorBy(ScatterView::ColorBy mode);
   // Shows the index-th epoch of the union in both views.
@@ -50,7 +50,7 @@ class CompareWindow : public QWidget {
 
  private:
   struct Side {
-    ReplayController* replay = nullptr;
+    RunModel* run = nullptr;
     ScatterView* view = nullptr;
     QLabel* caption = nullptr;
   };

@@ -28,7 +28,9 @@
 #include "ui/window/MetricsCharts.h"
 #include "ui/window/MetricsTableModel.h"
 #include "ui/window/PurityPanel.h"
-#include "ui/window/TrainWorker.h"
+#include "ui/run/LiveRunSource.h"
+#include "ui/run/RunModel.h"
+#include "ui/run/TrainWorker.h"
 
 namespace centroid::ui {
 
@@ -60,8 +62,6 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
   worker_->moveToThread(&thread_);
   thread_.setObjectName("centroid-train");
   const auto q = Qt::QueuedConnection;
-  connect(worker_, &TrainWorker::ready, this, &MainWindow::onReady, q);
-  connect(worker_, &TrainWorker::epochFinished, this, &MainWindow::onEpoch, q);
   connect(worker_, &TrainWorker::progress, this, &MainWindow::onProgress, q);
   connect(worker_, &TrainWorker::message, this, &MainWindow::onMessage, q);
   // A diverging run is told, not stopped: the banner stays until dismissed or the next run.
@@ -194,16 +194,20 @@ bool MainWindow::startTraining(const TrainConfig& config) {
   banner_->dismiss();
   epochsShown_ = 0;
   slowestEpochUpdateMs_ = 0;
-  lastFrame_.reset();
-  viewSet_.reset();
   runPath_ = path;
   charts_->clear();
   purity_->clear();
   showMethod(config.objective);
   if (view_) view_->clear();
   progress_->begin(config.maxEpochs);
+  // The source listens before the run starts; its id is set before any queued signal of the
+  // run can be delivered (they wait for this GUI-thread call to return).
+  auto source = std::make_unique<LiveRunSource>(worker_, config, path);
+  LiveRunSource* live = source.get();
+  setTraining(true);  // before the model hears of the run: the window knows it is live
   currentRun_ = worker_->start(config, path);
-  setTraining(true);
+  live->setRunId(currentRun_);
+  run_->setSource(std::move(source));
   updateTitle();
   statusBar()->showMessage(tr("Loading %1…").arg(QString::fromStdString(config.dataset)));
   emit runStarted(path);
@@ -230,43 +234,6 @@ void MainWindow::updateTitle() {
   const QString file = runPath_.isEmpty() ? QString() : QFileInfo(runPath_).fileName();
   setWindowFilePath(runPath_);
   setWindowTitle(file.isEmpty() ? tr("Centroid") : tr("%1 — Centroid").arg(file));
-}
-
-void MainWindow::onReady(quint64 id, const ViewSetPtr& view, const std::vector<BaselineRow>& baselines,
-                         const QString& path) {
-  if (!isCurrent(id) || !view) return;
-  viewSet_ = view;
-  runPath_ = path;
-  updateTitle();
-  if (view_) view_->setLabels(view->labels, view->classNames);
-  classFilter_->setClassNames(view->classNames);
-  purity_->setClassNames(view->classNames);
-  purity_->setBaselines(baselines);
-  charts_->setBaselines(baselines);
-  statusBar()->showMessage(tr("Training on %1 points shown… first epoch under way").arg(view->labels.size()));
-}
-
-void MainWindow::onEpoch(quint64 id, const EpochFramePtr& frame) {
-  if (!isCurrent(id) || !frame) return;
-  QElapsedTimer clock;
-  clock.start();
-  lastFrame_ = frame;
-  ++epochsShown_;
-  if (view_) view_->setFrame(*frame, animateAction_->isChecked());
-  charts_->appendEpoch(EpochSummary{frame->epoch, frame->loss, frame->seconds, frame->metrics});
-  charts_->setCurrentEpoch(frame->epoch);
-  if (viewSet_) purity_->setFrame(*frame, viewSet_->labels);
-  progress_->epochDone(frame->epoch);
-  const Metrics& m = frame->metrics;
-  statusBar()->showMessage(tr("Epoch %1: loss %2, NMI %3, accuracy %4, %5 of %6 clusters in use")
-                               .arg(frame->epoch)
-                               .arg(frame->loss, 0, 'g', 4)
-                               .arg(m.nmi, 0, 'f', 3)
-                               .arg(m.accuracy, 0, 'f', 3)
-                               .arg(m.nonEmptyClusters)
-                               .arg(frame->clusters));
-  slowestEpochUpdateMs_ = std::max(slowestEpochUpdateMs_, clock.nsecsElapsed() / 1e6);
-  emit epochShown(frame->epoch);
 }
 
 void MainWindow::onProgress(quint64 id, const BatchProgress& p) {

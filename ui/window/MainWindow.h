@@ -13,7 +13,7 @@
 
 #include "core/metrics/Types.h"
 #include "ui/view/ScatterView.h"
-#include "ui/window/MetaTypes.h"
+#include "ui/run/MetaTypes.h"
 
 class QAction;
 class QActionGroup;
@@ -36,7 +36,7 @@ class MessageBanner;
 class MetricsCharts;
 class PointInspector;
 class PurityPanel;
-class ReplayController;
+class RunModel;
 class RunProgress;
 class RunSummaryPanel;
 class Timeline;
@@ -65,13 +65,14 @@ class MainWindow : public QMainWindow {
   PurityPanel* purity() const { return purity_; }
   RunProgress* runProgress() const { return progress_; }
   TrainWorker* worker() const { return worker_; }
-  // Replay (MainWindowReplay.cpp): a saved run on the timeline instead of a live one.
-  ReplayController* replay() const { return replay_; }
+  // The run on screen, training or saved: everything in the window observes this model.
+  RunModel* run() const { return run_; }
   Timeline* timeline() const { return timeline_; }
   ClassFilter* classFilter() const { return classFilter_; }
   PointInspector* inspector() const { return inspector_; }
   RunSummaryPanel* runSummary() const { return runSummary_; }
   CompareWindow* compareWindow() const;  // the open compare window, if any
+  // A run is on the timeline and not training here (a saved one, or one that has ended).
   bool isReplaying() const;
   int selectedPoint() const { return selectedPoint_; }  // last clicked view point, -1 if none
   QStringList recentRuns() const { return recentRuns_; }
@@ -107,7 +108,7 @@ class MainWindow : public QMainWindow {
   // Replay and export (MainWindowReplay.cpp, MainWindowExport.cpp). Each returns false with the
   // reason in the banner; nothing throws and the window stays usable.
   bool openRun(const QString& path);  // refused while training
-  void closeRun();                    // back to the live controls
+  void closeRun();                    // back to the empty controls (not while training)
   // Per-epoch metrics beside the baselines, and the shown epoch's contingency matrix with
   // per-cluster purity; CSV or Markdown by the file's extension (.csv, .md).
   bool exportMetricsTable(const QString& path);
@@ -159,7 +160,7 @@ class MainWindow : public QMainWindow {
   void addOpenActions(QMenu* file);
   void addReplayMenu();
   void onRunOpened();
-  void onReplayFrame(int index, const EpochFramePtr& frame, bool animate);
+  void onFrame(int index, const EpochFramePtr& frame, bool animate);
   void onEpochsAppended(int count);
   void onFollowingChanged(bool following);
   void updateReplayActions();
@@ -178,10 +179,8 @@ class MainWindow : public QMainWindow {
   // A signal belongs to the run on screen: its id, and that run has not ended yet (the
   // worker's signals of one run arrive in order, so nothing legitimate follows its end).
   bool isCurrent(quint64 id) const { return training_ && id == currentRun_; }
-  // From the worker (queued); each first checks isCurrent().
-  void onReady(quint64 id, const ViewSetPtr& view, const std::vector<BaselineRow>& baselines,
-               const QString& path);
-  void onEpoch(quint64 id, const EpochFramePtr& frame);
+  // From the worker (queued); each first checks isCurrent(). The run's data itself reaches the
+  // window through the run model (a LiveRunSource), as a saved run's does.
   void onProgress(quint64 id, const BatchProgress& p);
   void onMessage(quint64 id, const QString& text);
   void onFinished(quint64 id, const TrainResult& result);
@@ -214,8 +213,8 @@ class MainWindow : public QMainWindow {
   QAction* colorByCluster_ = nullptr;
   QMenu* viewMenu_ = nullptr;
 
-  // Replay.
-  ReplayController* replay_ = nullptr;
+  // The run on screen and what moves through it.
+  RunModel* run_ = nullptr;
   Timeline* timeline_ = nullptr;
   ClassFilter* classFilter_ = nullptr;
   PointInspector* inspector_ = nullptr;

@@ -17,7 +17,7 @@
 #include "core/metrics/Tables.h"
 #include "ui/window/MainWindow.h"
 #include "ui/window/MainWindowWidgets.h"
-#include "ui/window/ReplayController.h"
+#include "ui/run/RunModel.h"
 #include "ui/window/Timeline.h"
 
 namespace centroid::ui {
@@ -111,25 +111,15 @@ bool MainWindow::exportMetricsTable(const QString& path) {
                   .arg(QDir::toNativeSeparators(path)));
     return false;
   }
-  std::vector<EpochSummary> epochs;
-  std::vector<BaselineRow> baselines;
-  std::string objective;
+  if (!run_->isReady()) {
+    showError(tr("No run to export: train one or open a saved run first."));
+    return false;
+  }
+  // The run model holds every epoch so far, whether the run is training or saved.
+  const std::vector<EpochSummary>& epochs = run_->summaries();
+  const std::vector<BaselineRow>& baselines = run_->baselines();
+  const std::string objective = run_->config().objective;
   try {
-    if (isReplaying()) {
-      epochs = replay_->summaries();
-      baselines = replay_->baselines();
-      objective = replay_->config().objective;
-    } else if (!runPath_.isEmpty()) {
-      // The live run: its file holds every epoch so far (a reader in the writer's process
-      // sees them at once).
-      RunReader reader(runPath_.toStdString());
-      epochs = reader.summaries();
-      baselines = reader.baselines();
-      objective = reader.config().objective;
-    } else {
-      showError(tr("No run to export: train one or open a saved run first."));
-      return false;
-    }
     writeTextFile(path.toStdString(), centroid::render(metricsTable(epochs, baselines, methodLabel(objective)), format));
   } catch (const std::exception& e) {
     showError(tr("Could not export the metrics table.\n%1").arg(QString::fromUtf8(e.what())));
@@ -175,12 +165,15 @@ bool MainWindow::exportFrames(const QString& dir, int scale, int framesPerEpoch,
     showError(tr("No 3-D view to export: OpenGL is unavailable."));
     return false;
   }
-  if (!isReplaying() && (training_ || runPath_.isEmpty() || !openRun(runPath_))) {
-    if (!training_ && runPath_.isEmpty()) showError(tr("Open a saved run first: the frames are its epochs."));
-    if (training_) showError(tr("Wait for the run to end (or stop it) before exporting its frames."));
+  if (training_) {  // each new epoch would move the view under the export
+    showError(tr("Wait for the run to end (or stop it) before exporting its frames."));
     return false;
   }
-  const int epochs = replay_->epochCount();
+  if (!run_->isReady()) {
+    showError(tr("Open a saved run first: the frames are its epochs."));
+    return false;
+  }
+  const int epochs = run_->epochCount();
   if (epochs == 0) {
     showError(tr("The run has no saved epoch to export."));
     return false;
@@ -191,16 +184,16 @@ bool MainWindow::exportFrames(const QString& dir, int scale, int framesPerEpoch,
   }
   framesPerEpoch = std::clamp(framesPerEpoch, 1, 100);
   timeline_->setPlaying(false);
-  const int keep = replay_->currentIndex();
+  const int keep = run_->currentIndex();
   // The camera does what it does on screen: it follows the cloud from epoch to epoch, unless
   // the user has turned or zoomed it, and then it stays where the user put it.
   EpochFramePtr next;
   const int total = (epochs - 1) * framesPerEpoch + 1;
   int written = 0;
   bool ok = true;
-  EpochFramePtr current = replay_->frameAt(0);
+  EpochFramePtr current = run_->frameAt(0);
   for (int i = 0; ok && current && i < epochs; ++i) {
-    next = i + 1 < epochs ? replay_->frameAt(i + 1) : nullptr;
+    next = i + 1 < epochs ? run_->frameAt(i + 1) : nullptr;
     const int steps = next ? framesPerEpoch : 1;
     for (int s = 0; ok && s < steps; ++s) {
       view_->setFrame(s == 0 ? *current : between(*current, *next, double(s) / steps), false);
@@ -216,12 +209,12 @@ bool MainWindow::exportFrames(const QString& dir, int scale, int framesPerEpoch,
       if (progress && !progress(written, total)) ok = false;
     }
     if (i + 1 < epochs && !next) {
-      showError(replay_->errorString());
+      showError(run_->errorString());
       ok = false;
     }
     current = next;
   }
-  replay_->setCurrentIndex(keep, false);  // back to the epoch the user was looking at
+  run_->setCurrentIndex(keep, false);  // back to the epoch the user was looking at
   if (ok)
     statusBar()->showMessage(tr("Saved %1 frames to %2").arg(written).arg(QDir::toNativeSeparators(dir)));
   else if (written < total && progress && banner_->text().isEmpty())

@@ -1,8 +1,9 @@
 // Main window, replay: opening saved runs (menu, recent list, drag and drop), the timeline, the
-// class filter, hover and click on points. The reading itself is ReplayController's.
+// class filter, hover and click on points. The reading itself is RunModel's.
 #include <QAction>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenu>
@@ -24,7 +25,8 @@
 #include "ui/window/MetricsCharts.h"
 #include "ui/window/PointInspector.h"
 #include "ui/window/PurityPanel.h"
-#include "ui/window/ReplayController.h"
+#include "ui/run/LiveRunSource.h"
+#include "ui/run/RunModel.h"
 #include "ui/window/RunSummaryPanel.h"
 #include "ui/window/Timeline.h"
 
@@ -43,11 +45,11 @@ std::vector<int> epochNumbers(const std::vector<EpochSummary>& summaries) {
 
 }  // namespace
 
-bool MainWindow::isReplaying() const { return replay_ && replay_->isOpen(); }
+bool MainWindow::isReplaying() const { return run_ && run_->isOpen() && !training_; }
 CompareWindow* MainWindow::compareWindow() const { return compare_; }
 
 void MainWindow::buildReplayUi(QVBoxLayout* centre) {
-  replay_ = new ReplayController(this);
+  run_ = new RunModel(this);
   classFilter_ = new ClassFilter;
   timeline_ = new Timeline;
   timeline_->setVisible(false);
@@ -59,16 +61,16 @@ void MainWindow::buildReplayUi(QVBoxLayout* centre) {
   if (view_) liveTransitionMs_ = view_->transitionMs();
   if (options_.useSettings) recentRuns_ = QSettings().value(kRecentKey).toStringList();
 
-  connect(replay_, &ReplayController::opened, this, &MainWindow::onRunOpened);
-  connect(replay_, &ReplayController::currentChanged, this, &MainWindow::onReplayFrame);
-  connect(replay_, &ReplayController::epochsAppended, this, &MainWindow::onEpochsAppended);
-  connect(replay_, &ReplayController::followingChanged, this, &MainWindow::onFollowingChanged);
-  connect(replay_, &ReplayController::error, this, &MainWindow::showError);
+  connect(run_, &RunModel::opened, this, &MainWindow::onRunOpened);
+  connect(run_, &RunModel::currentChanged, this, &MainWindow::onFrame);
+  connect(run_, &RunModel::epochsAppended, this, &MainWindow::onEpochsAppended);
+  connect(run_, &RunModel::followingChanged, this, &MainWindow::onFollowingChanged);
+  connect(run_, &RunModel::error, this, &MainWindow::showError);
   connect(timeline_, &Timeline::indexRequested, this,
-          [this](int index, bool animate) { replay_->setCurrentIndex(index, animate); });
+          [this](int index, bool animate) { run_->setCurrentIndex(index, animate); });
   connect(timeline_, &Timeline::playingChanged, this, [this] { updateReplayActions(); });
   connect(charts_, &MetricsCharts::epochClicked, this, [this](int epoch) {
-    if (const int i = replay_->indexOfEpoch(epoch); i >= 0) replay_->setCurrentIndex(i, false);
+    if (const int i = run_->indexOfEpoch(epoch); i >= 0) run_->setCurrentIndex(i, false);
   });
   if (view_) {
     connect(classFilter_, &ClassFilter::classVisibilityChanged, view_, &ScatterView::setClassVisible);
@@ -88,7 +90,7 @@ QWidget* MainWindow::settingsPane(QWidget* controls) {
   settingsStack_->addWidget(scroll);
   connect(runSummary_, &RunSummaryPanel::closeRequested, this, &MainWindow::closeRun);
   connect(runSummary_, &RunSummaryPanel::trainWithSettingsRequested, this, [this] {
-    const TrainConfig config = replay_->config();
+    const TrainConfig config = run_->config();
     closeRun();
     controls_->setConfig(config);
     statusBar()->showMessage(
@@ -145,14 +147,15 @@ void MainWindow::addReplayMenu() {
   add(tr("&Next Epoch"), QKeySequence(Qt::Key_Right), [this] {
     timeline_->step(1);
   })->setObjectName("stepForward");
-  add(tr("&First Epoch"), QKeySequence(Qt::Key_Home), [this] { replay_->setCurrentIndex(0); });
+  add(tr("&First Epoch"), QKeySequence(Qt::Key_Home), [this] { run_->setCurrentIndex(0); });
   add(tr("&Last Epoch"), QKeySequence(Qt::Key_End),
-      [this] { replay_->setCurrentIndex(replay_->epochCount() - 1); });
+      [this] { run_->setCurrentIndex(run_->epochCount() - 1); });
   updateReplayActions();
 }
 
 void MainWindow::updateReplayActions() {
-  const bool replaying = isReplaying();
+  // The timeline's actions work on any run on screen, a training one included.
+  const bool replaying = run_->isOpen();
   for (QAction* a : replayActions_) a->setEnabled(replaying);
   for (QAction* a : needsRunActions_) a->setEnabled(!training_ && (replaying || !runPath_.isEmpty()));
   // Opening a run replaces what is on screen: not while a run trains into it.
@@ -166,55 +169,63 @@ bool MainWindow::openRun(const QString& path) {
     return false;
   }
   timeline_->setPlaying(false);
-  if (!replay_->open(path)) {
+  if (!run_->open(path)) {
     // What was on screen stays: a bad file must not cost the user the run they were viewing.
-    showError(tr("Could not open the run file.\n%1").arg(replay_->errorString()));
+    showError(tr("Could not open the run file.\n%1").arg(run_->errorString()));
     return false;
   }
   return true;
 }
 
 void MainWindow::onRunOpened() {
-  banner_->dismiss();
-  viewSet_ = replay_->viewSet();
+  // A training's run is opened when its data has loaded; a file's at once. Both show the same.
+  const bool live = training_;
+  if (!live) banner_->dismiss();
+  viewSet_ = run_->viewSet();
   lastFrame_.reset();
   selectedPoint_ = -1;
-  runPath_ = replay_->path();
+  runPath_ = run_->path();
   epochsShown_ = 0;
   inspector_->hide();
-  progress_->end();
+  if (!live) progress_->end();
   if (view_) view_->setLabels(viewSet_->labels, viewSet_->classNames);
   classFilter_->setClassNames(viewSet_->classNames);
   purity_->clear();
   purity_->setClassNames(viewSet_->classNames);
-  purity_->setBaselines(replay_->baselines());
+  purity_->setBaselines(run_->baselines());
   charts_->clear();
-  showMethod(replay_->config().objective);
-  charts_->setBaselines(replay_->baselines());
-  charts_->setEpochs(replay_->summaries());
-  timeline_->setEpochs(epochNumbers(replay_->summaries()));
+  showMethod(run_->config().objective);
+  charts_->setBaselines(run_->baselines());
+  charts_->setEpochs(run_->summaries());
+  timeline_->setEpochs(epochNumbers(run_->summaries()));
   timeline_->setLive(false);
   timeline_->setVisible(true);
-  runSummary_->setRun(runPath_, replay_->config(), replay_->attributes());
-  runSummary_->setState(replay_->status(), replay_->statusReason(), replay_->bestEpoch(),
-                        replay_->epochCount());
-  settingsStack_->setCurrentIndex(1);
+  runSummary_->setRun(runPath_, run_->config(), run_->attributes());
+  runSummary_->setState(run_->status(), run_->statusReason(), run_->bestEpoch(),
+                        run_->epochCount());
+  // While training, the controls stay (Stop is there); a saved run shows its settings.
+  settingsStack_->setCurrentIndex(live ? 0 : 1);
   rememberRun(runPath_);
   updateTitle();
   updateReplayActions();
-  if (replay_->epochCount() == 0)
+  if (live) {
+    statusBar()->showMessage(
+        tr("Training on %1 points shown… first epoch under way").arg(viewSet_->labels.size()));
+    return;
+  }
+  if (run_->epochCount() == 0)
     banner_->showMessage(MessageBanner::Kind::Info, tr("No epoch is saved in this run yet."));
   statusBar()->showMessage(tr("Opened %1: %2 epochs of %3 points.")
                                .arg(QFileInfo(runPath_).fileName())
-                               .arg(replay_->epochCount())
+                               .arg(run_->epochCount())
                                .arg(viewSet_->labels.size()));
   emit runOpened(runPath_);
 }
 
 void MainWindow::closeRun() {
-  if (!isReplaying()) return;
+  if (!isReplaying()) return;  // a training run stays until it ends
   timeline_->setPlaying(false);
-  replay_->close();
+  run_->close();
   timeline_->setEpochs({});
   timeline_->setVisible(false);
   settingsStack_->setCurrentIndex(0);
@@ -235,13 +246,17 @@ void MainWindow::closeRun() {
   statusBar()->showMessage(tr("Ready. Choose settings and press Train."));
 }
 
-void MainWindow::onReplayFrame(int index, const EpochFramePtr& frame, bool animate) {
+void MainWindow::onFrame(int index, const EpochFramePtr& frame, bool animate) {
+  QElapsedTimer clock;
+  clock.start();
   lastFrame_ = frame;
   ++epochsShown_;
   inspector_->hide();  // the point under the cursor has moved
+  const bool newest = training_ && index == run_->epochCount() - 1;
   if (view_) {
     // Playback at 4x leaves 250 ms per epoch: the glide must end before the next one starts.
-    view_->setTransitionMs(timeline_->transitionMs());
+    // A training's new epoch glides as long as the view's own transition.
+    view_->setTransitionMs(newest ? liveTransitionMs_ : timeline_->transitionMs());
     view_->setFrame(*frame, animate && animateAction_->isChecked());
   }
   charts_->setCurrentEpoch(frame->epoch);
@@ -251,29 +266,36 @@ void MainWindow::onReplayFrame(int index, const EpochFramePtr& frame, bool anima
   statusBar()->showMessage(tr("Epoch %1 (%2 of %3): loss %4, NMI %5, accuracy %6")
                                .arg(frame->epoch)
                                .arg(index + 1)
-                               .arg(replay_->epochCount())
+                               .arg(run_->epochCount())
                                .arg(frame->loss, 0, 'g', 4)
                                .arg(m.nmi, 0, 'f', 3)
                                .arg(m.accuracy, 0, 'f', 3));
+  if (newest) {
+    slowestEpochUpdateMs_ = std::max(slowestEpochUpdateMs_, clock.nsecsElapsed() / 1e6);
+    emit epochShown(frame->epoch);
+  }
   emit replayFrameShown(frame->epoch);
 }
 
 void MainWindow::onEpochsAppended(int count) {
-  const auto& all = replay_->summaries();
+  const auto& all = run_->summaries();
   // Charts take only the new epochs: appending keeps their axes steady while a run grows.
   for (int i = charts_->epochCount(); i < count; ++i) charts_->appendEpoch(all[static_cast<std::size_t>(i)]);
   timeline_->setEpochs(epochNumbers(all));
-  runSummary_->setState(replay_->status(), replay_->statusReason(), replay_->bestEpoch(), count);
+  runSummary_->setState(run_->status(), run_->statusReason(), run_->bestEpoch(), count);
+  if (training_ && count > 0) progress_->epochDone(all.back().epoch);
   if (banner_->kind() == MessageBanner::Kind::Info) banner_->dismiss();
 }
 
 void MainWindow::onFollowingChanged(bool following) {
   timeline_->setLive(following);
-  if (!replay_->isOpen()) return;
-  runSummary_->setState(replay_->status(), replay_->statusReason(), replay_->bestEpoch(),
-                        replay_->epochCount());
+  if (!run_->isOpen()) return;
+  runSummary_->setState(run_->status(), run_->statusReason(), run_->bestEpoch(),
+                        run_->epochCount());
+  // A training's start and end are told by the worker's own messages (onFinished).
+  if (dynamic_cast<LiveRunSource*>(run_->source())) return;
   statusBar()->showMessage(following ? tr("Following %1 as it trains.").arg(QFileInfo(runPath_).fileName())
-                                     : tr("The run stopped being written (%1).").arg(replay_->status()));
+                                     : tr("The run stopped being written (%1).").arg(run_->status()));
 }
 
 void MainWindow::showHover(int index) {
@@ -286,9 +308,9 @@ void MainWindow::showHover(int index) {
     inspector_->hide();
     return;
   }
-  if (info.image.isNull() && isReplaying()) {  // a replay reads the one image it shows
+  if (info.image.isNull()) {  // a saved run reads the one image it shows
     QString error;
-    const std::vector<std::uint8_t> pixels = replay_->viewImage(index, &error);
+    const std::vector<std::uint8_t> pixels = run_->viewImage(index, &error);
     info.setImage(pixels.data(), pixels.size(), viewSet_->width, viewSet_->height);
     // A damaged thumbnail leaves the popup without its image; the rest of the run is fine.
     if (!error.isEmpty()) statusBar()->showMessage(tr("The digit's image cannot be read: %1").arg(error), 8000);
@@ -351,7 +373,7 @@ void MainWindow::compareDialog() {
 }
 
 CompareWindow* MainWindow::compareWith(const QString& path) {
-  const QString first = isReplaying() ? replay_->path() : runPath_;
+  const QString first = isReplaying() ? run_->path() : runPath_;
   if (first.isEmpty()) {
     showError(tr("Open a run first: Compare puts another run beside the one on screen."));
     return nullptr;

@@ -1,6 +1,6 @@
 // Worker side of a training run: calls the core session and turns callbacks and exceptions
 // into queued signals.
-#include "ui/window/TrainWorker.h"
+#include "ui/run/TrainWorker.h"
 
 #include <QMetaObject>
 #include <exception>

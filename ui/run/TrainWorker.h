@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/metrics/Types.h"
-#include "ui/window/MetaTypes.h"
+#include "ui/run/MetaTypes.h"
 
 namespace centroid::ui {
 
