@@ -17,6 +17,7 @@
 #include "tests/ui/ReplayFixture.h"
 #include "ui/view/VtkOpenGLWidget.h"
 #include "ui/window/MainWindow.h"
+#include "ui/export/Export.h"
 #include "ui/run/RunModel.h"
 
 using namespace centroid;
@@ -82,7 +83,8 @@ struct Result {
   QString out, err;
 };
 
-Result runCentroid(const QStringList& args) {
+// display false: no DISPLAY, WAYLAND_DISPLAY or QT_QPA_PLATFORM, as over ssh or in CI.
+Result runCentroid(const QStringList& args, bool display = true) {
   QProcess p;
   p.setProgram(QStringLiteral(CENTROID_GUI_EXE));
   // Qt warns on stderr when XDG_RUNTIME_DIR is unset (as under a bare xvfb-run); a desktop
@@ -91,6 +93,8 @@ Result runCentroid(const QStringList& args) {
   QFile::setPermissions(runtime.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
   QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
   if (!env.contains("XDG_RUNTIME_DIR")) env.insert("XDG_RUNTIME_DIR", runtime.path());
+  if (!display)
+    for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) env.remove(QLatin1String(name));
   p.setProcessEnvironment(env);
   p.setArguments(args);
   p.start();
@@ -121,6 +125,9 @@ class TestExport : public QObject {
   void screenshotsAtScale();
   void commandLineScreenshot();
   void commandLineFramesAndTables();
+  void registryHoldsEveryExport();
+  void tablesWithoutAWindow();
+  void commandLineWithoutADisplay();
   void commandLineBadFiles_data();
   void commandLineBadFiles();
   void commandLineBadSwitches_data();
@@ -294,6 +301,88 @@ void TestExport::commandLineFramesAndTables() {
   const Contingency t = contingency(f.assignments, fixtureView(kPoints, false).labels, 10, 10);
   QCOMPARE(readText(clusters),
            QString::fromStdString(toMarkdown(clusterTable(t, fixtureView(kPoints, false).classNames))));
+}
+
+void TestExport::registryHoldsEveryExport() {
+  QStringList ids;
+  for (const auto& e : exports()) {
+    ids << e->id();
+    QCOMPARE(findExport(e->id()), e.get());
+    QVERIFY(!e->title().isEmpty());
+  }
+  QCOMPARE(ids, QStringList({"view", "window", "frames", "metrics", "clusters"}));
+  QVERIFY(findExport("view")->draws() && findExport("frames")->draws() && findExport("window")->draws());
+  QVERIFY(!findExport("metrics")->draws() && !findExport("clusters")->draws());
+  const ExportOutcome unknown = runExport("gif", {}, path("x.gif"));
+  QVERIFY(!unknown.ok);
+  QVERIFY(unknown.message.contains("\"gif\""));
+  // A table needs a run; a drawing needs a view.
+  RunModel none;
+  ExportJob job;
+  job.run = &none;
+  QVERIFY(runExport("metrics", job, path("none.csv")).message.contains("No run to export"));
+  QVERIFY(!QFileInfo::exists(path("none.csv")));
+  QVERIFY(!runExport("frames", job, path("none-frames")).ok);
+}
+
+void TestExport::tablesWithoutAWindow() {
+  // The registry on a bare run model: what --export-* does with no display.
+  RunModel run;
+  QVERIFY2(run.open(run_), qPrintable(run.errorString()));
+  ExportJob job;
+  job.run = &run;
+  job.index = run.indexOfEpoch(2);
+  const ExportOutcome metrics = runExport("metrics", job, path("bare-metrics.md"));
+  QVERIFY2(metrics.ok, qPrintable(metrics.message));
+  QVERIFY(metrics.message.contains("bare-metrics.md"));
+  QCOMPARE(readText(path("bare-metrics.md")),
+           QString::fromStdString(toMarkdown(metricsTable(RunReader(run_.toStdString()).summaries(),
+                                                          fixtureBaselines(), "k-means loss"))));
+  const ExportOutcome clusters = runExport("clusters", job, path("bare-clusters.csv"));
+  QVERIFY2(clusters.ok, qPrintable(clusters.message));
+  const EpochFrame f = fixtureFrame(2, kPoints);
+  const ViewSet v = fixtureView(kPoints, false);
+  QCOMPARE(readText(path("bare-clusters.csv")),
+           QString::fromStdString(toCsv(clusterTable(contingency(f.assignments, v.labels, 10, 10), v.classNames))));
+  const ExportOutcome wrong = runExport("metrics", job, path("bare.txt"));
+  QVERIFY(!wrong.ok);
+  QVERIFY(wrong.message.contains("use .csv or .md"));
+}
+
+void TestExport::commandLineWithoutADisplay() {
+  for (const char* info : {"--help", "--version"}) {
+    const Result r = runCentroid({QString::fromLatin1(info)}, /*display=*/false);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(!r.out.isEmpty());
+    QVERIFY2(r.err.isEmpty(), qPrintable(r.err));  // nothing about Qt platforms
+  }
+  QVERIFY(runCentroid({"--help"}, false).out.contains("Usage: centroid"));
+  const QString metrics = path("nodisplay-metrics.csv"), clusters = path("nodisplay-clusters.md");
+  const Result r = runCentroid({"--open", run_, "--export-metrics", metrics, "--export-clusters", clusters,
+                                "--epoch", "3", "--quit"},
+                               false);
+  QVERIFY2(r.code == 0, qPrintable(r.err));
+  QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
+  QCOMPARE(r.out, QStringLiteral("centroid: wrote %1\ncentroid: wrote %2\n").arg(metrics, clusters));
+  QCOMPARE(readText(metrics), QString::fromStdString(toCsv(metricsTable(
+                                  RunReader(run_.toStdString()).summaries(), fixtureBaselines()))));
+  const EpochFrame f = fixtureFrame(3, kPoints);
+  const Contingency t = contingency(f.assignments, fixtureView(kPoints, false).labels, 10, 10);
+  QCOMPARE(readText(clusters),
+           QString::fromStdString(toMarkdown(clusterTable(t, fixtureView(kPoints, false).classNames))));
+  // Without a display the same errors as with one: one line, exit 2.
+  const Result missing = runCentroid({"--open", run_, "--export-metrics", metrics, "--epoch", "99", "--quit"}, false);
+  QCOMPARE(missing.code, 2);
+  QCOMPARE(missing.err, QStringLiteral("centroid: --epoch 99: the run has epochs 1 to %1\n").arg(kEpochs));
+  // What needs a screen says so in one line and exits 2; nothing aborts.
+  for (const QStringList& args : {QStringList{"--open", run_, "--screenshot", path("s.png"), "--quit"},
+                                  QStringList{"--open", run_, "--frames-dir", path("f"), "--quit"},
+                                  QStringList{}}) {
+    const Result screen = runCentroid(args, false);
+    QCOMPARE(screen.code, 2);
+    QCOMPARE(screen.err.count('\n'), 1);
+    QVERIFY2(screen.err.startsWith("centroid: the window needs a display"), qPrintable(screen.err));
+  }
 }
 
 void TestExport::commandLineBadFiles_data() {

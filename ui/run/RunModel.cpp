@@ -120,6 +120,12 @@ int RunModel::indexOfEpoch(int epoch) const {
   return -1;
 }
 
+QString RunModel::missingEpochText(int epoch) const {
+  const auto& all = summaries();
+  if (all.empty()) return tr("--epoch %1: the run has no saved epoch").arg(epoch);
+  return tr("--epoch %1: the run has epochs %2 to %3").arg(epoch).arg(all.front().epoch).arg(all.back().epoch);
+}
+
 EpochFramePtr RunModel::frameAt(int index) {
   if (!source_ || index < 0 || index >= epochCount()) {
     error_ = source_ ? tr("%1: no epoch at index %2").arg(path()).arg(index) : tr("no run file is open");

@@ -70,6 +70,8 @@ class RunModel : public QObject {
   EpochFramePtr frameAt(int index);
   // Index of the stored epoch numbered `epoch`, -1 if none.
   int indexOfEpoch(int epoch) const;
+  // Why `epoch` cannot be shown: "the run has epochs 1 to 5" (or "the run has no saved epoch").
+  QString missingEpochText(int epoch) const;
   // The newest epoch is on screen, so new ones will be shown as they come.
   bool isAtNewest() const { return current_ < 0 || current_ == epochCount() - 1; }
 

@@ -3,6 +3,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QEvent>
 #include <QTimer>
 #include <algorithm>
@@ -115,7 +116,12 @@ int parseGuiOptions(const QStringList& arguments, GuiOptions& o) {
     return 2;
   }
   if (p.isSet("help")) {
-    std::fputs(qPrintable(p.helpText()), stdout);
+    // Parsed before any QCoreApplication exists (--help needs no display), so Qt does not know
+    // the program's name: it is the first argument.
+    QString help = p.helpText();
+    help.replace(QStringLiteral("<executable_name>"),
+                 arguments.isEmpty() ? QStringLiteral("centroid") : QFileInfo(arguments.first()).fileName());
+    std::fputs(qPrintable(help), stdout);
     return 0;
   }
   if (p.isSet("version")) {

@@ -86,13 +86,7 @@ void Automation::beginReplay() {
     if (options_.epoch) {
       const int index = replay->indexOfEpoch(*options_.epoch);
       if (index < 0) {
-        const auto& all = replay->summaries();
-        complainLine(all.empty()
-                         ? QStringLiteral("--epoch %1: the run has no saved epoch").arg(*options_.epoch)
-                         : QStringLiteral("--epoch %1: the run has epochs %2 to %3")
-                               .arg(*options_.epoch)
-                               .arg(all.front().epoch)
-                               .arg(all.back().epoch));
+        complainLine(replay->missingEpochText(*options_.epoch));
         finish(2);
         return;
       }

@@ -292,33 +292,6 @@ void MainWindow::setColorBy(ScatterView::ColorBy mode) {
   if (view_) view_->setColorBy(mode);
 }
 
-bool MainWindow::exportViewImage(const QString& path, int scale) {
-  if (!view_) {
-    showError(tr("No 3-D view to export: OpenGL is unavailable."));
-    return false;
-  }
-  // Lands any running transition so the image shows the epoch itself, not a point in between.
-  if (lastFrame_) view_->setFrame(*lastFrame_, false);
-  const QImage image = view_->renderImage(scale);
-  if (image.isNull() || !image.save(path, "PNG")) {
-    showError(tr("Could not write the image %1.").arg(QDir::toNativeSeparators(path)));
-    return false;
-  }
-  statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
-  return true;
-}
-
-bool MainWindow::exportWindowImage(const QString& path) {
-  if (lastFrame_ && view_) view_->setFrame(*lastFrame_, false);
-  const QImage image = grab().toImage();
-  if (image.isNull() || !image.save(path, "PNG")) {
-    showError(tr("Could not write the image %1.").arg(QDir::toNativeSeparators(path)));
-    return false;
-  }
-  statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
-  return true;
-}
-
 void MainWindow::stopWorkerThread() {
   if (!worker_) return;
   // The trainer reads the flag every batch and closes the run file (status "cancelled")

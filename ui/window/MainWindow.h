@@ -41,6 +41,7 @@ class RunProgress;
 class RunSummaryPanel;
 class Timeline;
 class TrainWorker;
+struct ExportJob;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -172,6 +173,8 @@ class MainWindow : public QMainWindow {
   void compareDialog();
   // MainWindowExport.cpp
   void addExportActions(QMenu* file);
+  ExportJob exportJob() const;  // this window's run, view and window, the epoch on screen
+  bool runExport(const QString& id, const ExportJob& job, const QString& path);  // outcome shown
   void exportViewScaledDialog(int scale);
   void exportTableDialog(bool metrics);
   void exportFramesDialog();

@@ -11,10 +11,8 @@
 #include <QStatusBar>
 #include <algorithm>
 
-#include "core/objectives/Objectives.h"
-#include "core/metrics/Metrics.h"
-#include "core/runfile/RunFile.h"
 #include "core/metrics/Tables.h"
+#include "ui/export/Export.h"
 #include "ui/window/MainWindow.h"
 #include "ui/window/MainWindowWidgets.h"
 #include "ui/run/RunModel.h"
@@ -22,20 +20,6 @@
 
 namespace centroid::ui {
 namespace {
-
-// Points and centroids moved a fraction t of the way from `a` to `b` (same sizes), for the
-// frames between two epochs; everything else (colours, epoch label) stays a's.
-EpochFrame between(const EpochFrame& a, const EpochFrame& b, double t) {
-  EpochFrame f = a;
-  const auto ft = static_cast<float>(t);
-  if (a.embedding.size() == b.embedding.size())
-    for (std::size_t i = 0; i < f.embedding.size(); ++i)
-      f.embedding[i] += (b.embedding[i] - a.embedding[i]) * ft;
-  if (a.centroids.size() == b.centroids.size())
-    for (std::size_t i = 0; i < f.centroids.size(); ++i)
-      f.centroids[i] += (b.centroids[i] - a.centroids[i]) * ft;
-  return f;
-}
 
 QString exportFolder(const QString& runPath) {
   return runPath.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)
@@ -104,122 +88,48 @@ void MainWindow::exportFramesDialog() {
   });
 }
 
-bool MainWindow::exportMetricsTable(const QString& path) {
-  TableFormat format;
-  if (!tableFormatForPath(path.toStdString(), format)) {
-    showError(tr("%1: the table format follows the extension; use .csv or .md.")
-                  .arg(QDir::toNativeSeparators(path)));
-    return false;
-  }
-  if (!run_->isReady()) {
-    showError(tr("No run to export: train one or open a saved run first."));
-    return false;
-  }
-  // The run model holds every epoch so far, whether the run is training or saved.
-  const std::vector<EpochSummary>& epochs = run_->summaries();
-  const std::vector<BaselineRow>& baselines = run_->baselines();
-  const std::string objective = run_->config().objective;
-  try {
-    writeTextFile(path.toStdString(), centroid::render(metricsTable(epochs, baselines, methodLabel(objective)), format));
-  } catch (const std::exception& e) {
-    showError(tr("Could not export the metrics table.\n%1").arg(QString::fromUtf8(e.what())));
-    return false;
-  }
-  statusBar()->showMessage(
-      tr("Saved the metrics of %1 epochs to %2").arg(epochs.size()).arg(QDir::toNativeSeparators(path)));
-  return true;
+ExportJob MainWindow::exportJob() const {
+  ExportJob job;
+  job.run = run_;
+  job.view = view_;
+  job.window = const_cast<MainWindow*>(this);
+  return job;
 }
 
-bool MainWindow::exportClusterTable(const QString& path) {
-  TableFormat format;
-  if (!tableFormatForPath(path.toStdString(), format)) {
-    showError(tr("%1: the table format follows the extension; use .csv or .md.")
-                  .arg(QDir::toNativeSeparators(path)));
-    return false;
-  }
-  if (!lastFrame_ || !viewSet_) {
-    showError(tr("No epoch on screen to export: train one or open a saved run first."));
-    return false;
-  }
-  try {
-    const EpochFrame& f = *lastFrame_;
-    const auto& labels = viewSet_->labels;
-    int classes = static_cast<int>(viewSet_->classNames.size());
-    for (std::uint8_t l : labels) classes = std::max(classes, l + 1);
-    int clusters = f.clusters;
-    for (std::int32_t a : f.assignments) clusters = std::max(clusters, a + 1);
-    const Contingency table = contingency(f.assignments, labels, clusters, classes);
-    writeTextFile(path.toStdString(), centroid::render(clusterTable(table, viewSet_->classNames), format));
-  } catch (const std::exception& e) {  // a damaged run's assignments, or an unwritable file
-    showError(tr("Could not export the cluster table.\n%1").arg(QString::fromUtf8(e.what())));
-    return false;
-  }
-  statusBar()->showMessage(
-      tr("Saved the clusters of epoch %1 to %2").arg(lastFrame_->epoch).arg(QDir::toNativeSeparators(path)));
-  return true;
+bool MainWindow::runExport(const QString& id, const ExportJob& job, const QString& path) {
+  const ExportOutcome out = centroid::ui::runExport(id, job, path);
+  if (out.ok)
+    statusBar()->showMessage(out.message);
+  else if (out.cancelled)
+    statusBar()->showMessage(out.message);
+  else
+    showError(out.message);
+  return out.ok;
 }
+
+bool MainWindow::exportMetricsTable(const QString& path) { return runExport("metrics", exportJob(), path); }
+bool MainWindow::exportClusterTable(const QString& path) { return runExport("clusters", exportJob(), path); }
+
+bool MainWindow::exportViewImage(const QString& path, int scale) {
+  ExportJob job = exportJob();
+  job.scale = scale;
+  return runExport("view", job, path);
+}
+
+bool MainWindow::exportWindowImage(const QString& path) { return runExport("window", exportJob(), path); }
 
 bool MainWindow::exportFrames(const QString& dir, int scale, int framesPerEpoch,
                               const std::function<bool(int, int)>& progress) {
-  if (!view_) {
-    showError(tr("No 3-D view to export: OpenGL is unavailable."));
-    return false;
-  }
   if (training_) {  // each new epoch would move the view under the export
     showError(tr("Wait for the run to end (or stop it) before exporting its frames."));
     return false;
   }
-  if (!run_->isReady()) {
-    showError(tr("Open a saved run first: the frames are its epochs."));
-    return false;
-  }
-  const int epochs = run_->epochCount();
-  if (epochs == 0) {
-    showError(tr("The run has no saved epoch to export."));
-    return false;
-  }
-  if (!QDir().mkpath(dir)) {
-    showError(tr("Could not create the folder %1.").arg(QDir::toNativeSeparators(dir)));
-    return false;
-  }
-  framesPerEpoch = std::clamp(framesPerEpoch, 1, 100);
   timeline_->setPlaying(false);
-  const int keep = run_->currentIndex();
-  // The camera does what it does on screen: it follows the cloud from epoch to epoch, unless
-  // the user has turned or zoomed it, and then it stays where the user put it.
-  EpochFramePtr next;
-  const int total = (epochs - 1) * framesPerEpoch + 1;
-  int written = 0;
-  bool ok = true;
-  EpochFramePtr current = run_->frameAt(0);
-  for (int i = 0; ok && current && i < epochs; ++i) {
-    next = i + 1 < epochs ? run_->frameAt(i + 1) : nullptr;
-    const int steps = next ? framesPerEpoch : 1;
-    for (int s = 0; ok && s < steps; ++s) {
-      view_->setFrame(s == 0 ? *current : between(*current, *next, double(s) / steps), false);
-      const QImage image = view_->renderImage(scale);
-      const QString file =
-          QDir(dir).filePath(QStringLiteral("frame-%1.png").arg(written + 1, 5, 10, QLatin1Char('0')));
-      if (image.isNull() || !image.save(file, "PNG")) {
-        showError(tr("Could not write the image %1.").arg(QDir::toNativeSeparators(file)));
-        ok = false;
-        break;
-      }
-      ++written;
-      if (progress && !progress(written, total)) ok = false;
-    }
-    if (i + 1 < epochs && !next) {
-      showError(run_->errorString());
-      ok = false;
-    }
-    current = next;
-  }
-  run_->setCurrentIndex(keep, false);  // back to the epoch the user was looking at
-  if (ok)
-    statusBar()->showMessage(tr("Saved %1 frames to %2").arg(written).arg(QDir::toNativeSeparators(dir)));
-  else if (written < total && progress && banner_->text().isEmpty())
-    statusBar()->showMessage(tr("Stopped after %1 of %2 frames").arg(written).arg(total));
-  return ok;
+  ExportJob job = exportJob();
+  job.scale = scale;
+  job.framesPerEpoch = framesPerEpoch;
+  job.progress = progress;
+  return runExport("frames", job, dir);
 }
 
 }  // namespace centroid::ui
