@@ -121,6 +121,7 @@ class TestExport : public QObject {
   void metricsTableMatchesRun();
   void clusterTableMatchesContingency();
   void tableFormats();
+  void csvQuoting();
   void windowExports();
   void screenshotsAtScale();
   void commandLineScreenshot();
@@ -210,6 +211,27 @@ void TestExport::tableFormats() {
   QVERIFY(!tableFormatForPath("b.txt", f));
   QVERIFY(!tableFormatForPath("dir.csv/b", f));
   QVERIFY_THROWS_EXCEPTION(std::runtime_error, writeTextFile(path("no-such-dir/x.csv").toStdString(), "x"));
+}
+
+void TestExport::csvQuoting() {
+  // RFC 4180, as Python's csv, pandas and spreadsheets read it: fields with a comma, a quote,
+  // a line break or edge spaces are quoted, quotes doubled (moved here with the one table writer).
+  Table t;
+  t.columns = {{"name", "Name", false}, {"value, unit", "Value", true}, {"note", "Note", false}};
+  const QStringList row0 = {"T-shirt/top", "say \"hi\"", "two\nlines"};
+  const QStringList row1 = {" padded ", "", "plain"};
+  for (const QStringList& r : {row0, row1}) {
+    std::vector<Table::Cell> cells;
+    for (const QString& v : r) cells.push_back({v.toStdString(), v.toStdString()});
+    t.rows.push_back(cells);
+  }
+  const QString csv = QString::fromStdString(toCsv(t));
+  QVERIFY(csv.contains(QStringLiteral("\"say \"\"hi\"\"\"")));
+  QVERIFY(csv.startsWith(QStringLiteral("name,\"value, unit\",note\n")));
+  const QList<QStringList> rows = parseCsv(csv);
+  QCOMPARE(rows.size(), 3);
+  QCOMPARE(rows[1], row0);
+  QCOMPARE(rows[2], row1);
 }
 
 void TestExport::windowExports() {

@@ -17,7 +17,7 @@
 #include "ui/window/MetricsTableModel.h"
 #include "ui/window/PurityPanel.h"
 #include "ui/window/PurityTableModel.h"
-#include "ui/window/TableExport.h"
+#include "core/metrics/Tables.h"
 
 using namespace centroid;
 using namespace centroid::ui;
@@ -183,7 +183,7 @@ class TestPanels : public QObject {
                                     {"3", "two", "3", "2", "0.667"},
                                     {"all points", "", "12", "9", "0.750"},
                                     {"mean of 3 non-empty", "", "4.0", "–", "0.756"}};
-    for (int r = 0; r < m.rowCount(); ++r) {
+    for (int r = 0; r < m.clusterCount(); ++r) {
       for (int c = 0; c < PTM::ColumnCount; ++c) {
         QCOMPARE(cell(m, r, c), expected[r][c]);
       }
@@ -257,70 +257,43 @@ class TestPanels : public QObject {
     QVERIFY(panel_->findChild<QLabel*>()->text().contains(QStringLiteral("cannot compare")));
   }
 
-  void csvRoundTrip() {
+  void modelsShowWhatTheExportsWrite() {
+    // One table writer (core/metrics/Tables): the panel's tables must hold the numbers the
+    // cluster and metrics exports write for the same epoch, row for row.
     showHandFrame();
+    std::vector<std::uint8_t> labels;
+    const EpochFrame f = handFrame(7, &labels);
+    const Contingency t = contingency(f.assignments, labels, f.clusters, static_cast<int>(kNames.size()));
+    const Table exported = clusterTable(t, kNames);
     const PTM& m = *panel_->purityModel();
-    const QList<QStringList> rows = parseCsv(toCsv(m));
-    QCOMPARE(rows.size(), m.rowCount() + 1);
-    QCOMPARE(rows[0], (QStringList{"Cluster", "Majority", "Size", "In majority", "Purity"}));
-    for (int r = 0; r < m.rowCount(); ++r) {
-      QCOMPARE(rows[r + 1].size(), int(PTM::ColumnCount));
-      for (int c : {int(PTM::SizeColumn), int(PTM::MajorityCountColumn), int(PTM::PurityColumn)}) {
-        const QVariant raw = m.data(m.index(r, c), PTM::SortRole);
-        bool ok = false;
-        const double parsed = rows[r + 1][c].toDouble(&ok);
-        if (!raw.isValid()) {
-          QCOMPARE(rows[r + 1][c], QString());  // "n/a" exports as a blank, not as "–"
-        } else {
-          QVERIFY(ok);
-          QCOMPARE(parsed, raw.toDouble());  // full precision, not 3 decimals
-        }
+    QCOMPARE(m.clusterCount(), static_cast<int>(exported.rows.size()) - 1);  // the export adds "all"
+    auto column = [&](const char* key) {
+      for (std::size_t c = 0; c < exported.columns.size(); ++c)
+        if (exported.columns[c].key == key) return c;
+      return std::size_t(-1);
+    };
+    const std::size_t size = column("size"), majority = column("majority"),
+                      count = column("majority_count"), purity = column("purity");
+    for (int r = 0; r < m.clusterCount(); ++r) {
+      const int cluster = m.data(m.index(r, PTM::ClusterColumn), PTM::SortRole).toInt();
+      const auto& row = exported.rows[static_cast<std::size_t>(cluster)];
+      QCOMPARE(m.data(m.index(r, PTM::SizeColumn), PTM::SortRole).toDouble(), std::stod(row[size].exact));
+      if (row[purity].exact.empty()) {  // an empty cluster: no majority, no purity
+        QVERIFY(!m.data(m.index(r, PTM::PurityColumn), PTM::SortRole).isValid());
+      } else {
+        QCOMPARE(m.data(m.index(r, PTM::MajorityColumn)).toString(), QString::fromStdString(row[majority].exact));
+        QCOMPARE(m.data(m.index(r, PTM::MajorityCountColumn), PTM::SortRole).toDouble(),
+                 std::stod(row[count].exact));
+        QCOMPARE(m.data(m.index(r, PTM::PurityColumn), PTM::SortRole).toDouble(), std::stod(row[purity].exact));
       }
     }
-    QCOMPARE(rows[3][PTM::MajorityColumn], QString());  // the empty cluster
-    QCOMPARE(rows[4][PTM::PurityColumn].toDouble(), 2.0 / 3);
-    QCOMPARE(parseCsv(toCsv(*panel_->metricsModel()))[1][MetricsTableModel::PurityColumn], "0.75");
-  }
-
-  void csvQuoting() {
-    QStandardItemModel m(2, 3);
-    m.setHorizontalHeaderLabels({"name", "value, unit", "note"});
-    const QStringList row0 = {"T-shirt/top", "say \"hi\"", "two\nlines"};
-    const QStringList row1 = {" padded ", "", "plain"};
-    for (int c = 0; c < 3; ++c) {
-      m.setItem(0, c, new QStandardItem(row0[c]));
-      m.setItem(1, c, new QStandardItem(row1[c]));
-    }
-    const QString csv = toCsv(m);
-    QVERIFY(csv.contains(QStringLiteral("\"say \"\"hi\"\"\"")));
-    QVERIFY(csv.startsWith(QStringLiteral("name,\"value, unit\",note\n")));
-    const QList<QStringList> rows = parseCsv(csv);
-    QCOMPARE(rows.size(), 3);
-    QCOMPARE(rows[1], row0);
-    QCOMPARE(rows[2], row1);
-  }
-
-  void markdownShape() {
-    panel_->setBaselines(baselines());
-    showHandFrame(7, {"zero", "a|b", "two"});
-    for (const QAbstractItemModel* m :
-         {static_cast<QAbstractItemModel*>(panel_->purityModel()),
-          static_cast<QAbstractItemModel*>(panel_->metricsModel())}) {
-      const QStringList lines = toMarkdown(*m).split('\n', Qt::SkipEmptyParts);
-      QCOMPARE(lines.size(), m->rowCount() + 2);
-      for (const QString& line : lines) {
-        QVERIFY2(line.startsWith("| ") && line.endsWith(" |"), qPrintable(line));
-        QString unescaped = line;
-        unescaped.remove(QStringLiteral("\\|"));
-        QCOMPARE(unescaped.count('|'), m->columnCount() + 1);
-      }
-      QCOMPARE(lines[1].split('|', Qt::SkipEmptyParts).last().trimmed(), QStringLiteral("---:"));
-    }
-    const QString purity = toMarkdown(*panel_->purityModel());
-    QVERIFY(purity.contains(QStringLiteral("| a\\|b |")));
-    QVERIFY(purity.contains(QStringLiteral("| 0.600 |")));
-    QVERIFY(purity.startsWith(QStringLiteral("| Cluster | Majority | Size |")));
-    QVERIFY(purity.contains(QStringLiteral("\n| ---: | --- | ---: | ---: | ---: |\n")));
+    // The "all points" row: the standard purity, as the export's "all" row.
+    QCOMPARE(m.data(m.index(m.clusterCount(), PTM::PurityColumn), PTM::SortRole).toDouble(),
+             std::stod(exported.rows.back()[purity].exact));
+    // The metrics table's row of the shown epoch: the same standard purity, as displayed.
+    const auto* mm = panel_->metricsModel();
+    QCOMPARE(mm->data(mm->index(0, MetricsTableModel::PurityColumn)).toString(),
+             QString::fromStdString(exported.rows.back()[purity].display));
   }
 
   void chartsAppendSetEpochsAndMarker() {

@@ -11,8 +11,7 @@ add_executable(test_panels ${CMAKE_CURRENT_LIST_DIR}/test_panels.cpp
   ${_panels}/MetricsCharts.cpp ${_panels}/MetricsCharts.h ${_panels}/ChartScale.cpp
   ${_panels}/PurityTableModel.cpp ${_panels}/PurityTableModel.h
   ${_panels}/MetricsTableModel.cpp ${_panels}/MetricsTableModel.h
-  ${_panels}/PurityPanel.cpp ${_panels}/PurityPanel.h
-  ${_panels}/TableExport.cpp ${_panels}/TableExport.h)
+  ${_panels}/PurityPanel.cpp ${_panels}/PurityPanel.h)
 set_target_properties(test_panels PROPERTIES AUTOMOC ON)
 target_include_directories(test_panels PRIVATE ${PROJECT_SOURCE_DIR})
 target_link_libraries(test_panels PRIVATE centroid_metrics Qt6::Widgets Qt6::Charts Qt6::Test)

@@ -5,7 +5,6 @@
 #include <QLocale>
 #include <cmath>
 
-#include "ui/window/TableExport.h"
 
 namespace centroid::ui {
 
@@ -99,15 +98,6 @@ QVariant MetricsTableModel::data(const QModelIndex& index, int role) const {
       return std::isfinite(value(metricsAt(row), column))
                  ? QLocale().toString(value(metricsAt(row), column), 'f', 3)
                  : QStringLiteral("–");
-    case kExportRole:
-      if (column == MethodColumn) {
-        return methodAt(row);
-      }
-      if (column == NonEmptyColumn) {
-        return metricsAt(row).nonEmptyClusters;
-      }
-      return std::isfinite(value(metricsAt(row), column)) ? QVariant(value(metricsAt(row), column))
-                                                          : QVariant(QString());
     case Qt::TextAlignmentRole:
       return int(column == MethodColumn ? Qt::AlignLeft | Qt::AlignVCenter
                                         : Qt::AlignRight | Qt::AlignVCenter);

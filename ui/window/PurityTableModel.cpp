@@ -10,7 +10,6 @@
 #include <functional>
 #include <map>
 
-#include "ui/window/TableExport.h"
 
 namespace centroid::ui {
 namespace {
@@ -192,15 +191,6 @@ QVariant PurityTableModel::data(const QModelIndex& index, int role) const {
       return displayText(row, column);
     case SortRole:
       return rawValue(row, column);
-    case kExportRole:
-      // Machine-readable: raw numbers, names instead of label indexes, blanks for "n/a".
-      if (column == ClusterColumn) {
-        return displayText(row, column);
-      }
-      if (column == MajorityColumn) {
-        return !totals && rows_[row].cluster.size > 0 ? displayText(row, column) : QString();
-      }
-      return rawValue(row, column).isValid() ? rawValue(row, column) : QVariant(QString());
     case Qt::TextAlignmentRole:
       return column == MajorityColumn || (totals && column == ClusterColumn) ? kLeftAligned
                                                                              : kRightAligned;
