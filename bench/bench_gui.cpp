@@ -30,12 +30,12 @@
 #include "core/data/Dataset.h"
 #include "core/training/Trainer.h"
 #include "ui/view/VtkOpenGLWidget.h"
-#include "ui/window/ControlsPanel.h"
+#include "ui/widgets/ControlsPanel.h"
 #include "ui/window/MainWindow.h"
-#include "ui/window/MetricsCharts.h"
-#include "ui/window/PurityPanel.h"
+#include "ui/widgets/MetricsCharts.h"
+#include "ui/widgets/PurityPanel.h"
 #include "ui/run/RunModel.h"
-#include "ui/window/Timeline.h"
+#include "ui/widgets/Timeline.h"
 
 #ifndef CENTROID_APP_BIN_DIR
 #define CENTROID_APP_BIN_DIR "app"

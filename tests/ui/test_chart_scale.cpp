@@ -10,8 +10,8 @@
 #include <cmath>
 #include <limits>
 
-#include "ui/window/ChartScale.h"
-#include "ui/window/MetricsCharts.h"
+#include "ui/widgets/ChartScale.h"
+#include "ui/widgets/MetricsCharts.h"
 
 using namespace centroid;
 using namespace centroid::ui;

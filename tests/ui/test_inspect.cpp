@@ -18,12 +18,12 @@
 
 #include "tests/ui/ReplayTestSupport.h"
 #include "ui/view/VtkOpenGLWidget.h"
-#include "ui/window/ClassFilter.h"
+#include "ui/widgets/ClassFilter.h"
 #include "ui/window/CompareWindow.h"
 #include "ui/window/MainWindow.h"
-#include "ui/window/PointInspector.h"
+#include "ui/widgets/PointInspector.h"
 #include "ui/run/RunModel.h"
-#include "ui/window/Timeline.h"
+#include "ui/widgets/Timeline.h"
 
 using namespace centroid;
 using namespace centroid::ui;

@@ -18,14 +18,14 @@
 #include "core/runfile/RunFile.h"
 #include "ui/view/VtkOpenGLWidget.h"
 #include "ui/window/Automation.h"
-#include "ui/window/ControlsPanel.h"
+#include "ui/widgets/ControlsPanel.h"
 #include "ui/window/MainWindow.h"
-#include "ui/window/MetricsCharts.h"
-#include "ui/window/PurityPanel.h"
-#include "ui/window/PurityTableModel.h"
+#include "ui/widgets/MetricsCharts.h"
+#include "ui/widgets/PurityPanel.h"
+#include "ui/models/PurityTableModel.h"
 #include "ui/run/RunModel.h"
 #include "ui/run/TrainWorker.h"
-#include "ui/window/Timeline.h"
+#include "ui/widgets/Timeline.h"
 
 using namespace centroid;
 using namespace centroid::ui;

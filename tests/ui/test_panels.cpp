@@ -13,10 +13,10 @@
 #include <random>
 
 #include "core/metrics/Metrics.h"
-#include "ui/window/MetricsCharts.h"
-#include "ui/window/MetricsTableModel.h"
-#include "ui/window/PurityPanel.h"
-#include "ui/window/PurityTableModel.h"
+#include "ui/widgets/MetricsCharts.h"
+#include "ui/models/MetricsTableModel.h"
+#include "ui/widgets/PurityPanel.h"
+#include "ui/models/PurityTableModel.h"
 #include "core/metrics/Tables.h"
 
 using namespace centroid;

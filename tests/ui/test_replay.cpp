@@ -26,17 +26,17 @@
 
 #include "tests/ui/ReplayTestSupport.h"
 #include "ui/view/VtkOpenGLWidget.h"
-#include "ui/window/ClassFilter.h"
-#include "ui/window/ControlsPanel.h"
+#include "ui/widgets/ClassFilter.h"
+#include "ui/widgets/ControlsPanel.h"
 #include "ui/window/MainWindow.h"
-#include "ui/window/MetricsCharts.h"
-#include "ui/window/MetricsTableModel.h"
-#include "ui/window/PurityPanel.h"
-#include "ui/window/PurityTableModel.h"
+#include "ui/widgets/MetricsCharts.h"
+#include "ui/models/MetricsTableModel.h"
+#include "ui/widgets/PurityPanel.h"
+#include "ui/models/PurityTableModel.h"
 #include "ui/run/FileRunSource.h"
 #include "ui/run/RunModel.h"
-#include "ui/window/RunSummaryPanel.h"
-#include "ui/window/Timeline.h"
+#include "ui/widgets/RunSummaryPanel.h"
+#include "ui/widgets/Timeline.h"
 
 using namespace centroid;
 using namespace centroid::ui;

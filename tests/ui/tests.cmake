@@ -6,12 +6,13 @@
 # Qt's imported targets are directory-scoped: ui/ found them for ui/ only, so find them here
 # (every ui test below uses Qt6::Test).
 find_package(Qt6 REQUIRED COMPONENTS Widgets Charts Test)
-set(_panels ${PROJECT_SOURCE_DIR}/ui/window)
+set(_widgets ${PROJECT_SOURCE_DIR}/ui/widgets)
+set(_models ${PROJECT_SOURCE_DIR}/ui/models)
 add_executable(test_panels ${CMAKE_CURRENT_LIST_DIR}/test_panels.cpp
-  ${_panels}/MetricsCharts.cpp ${_panels}/MetricsCharts.h ${_panels}/ChartScale.cpp
-  ${_panels}/PurityTableModel.cpp ${_panels}/PurityTableModel.h
-  ${_panels}/MetricsTableModel.cpp ${_panels}/MetricsTableModel.h
-  ${_panels}/PurityPanel.cpp ${_panels}/PurityPanel.h)
+  ${_widgets}/MetricsCharts.cpp ${_widgets}/MetricsCharts.h ${_widgets}/ChartScale.cpp
+  ${_models}/PurityTableModel.cpp ${_models}/PurityTableModel.h
+  ${_models}/MetricsTableModel.cpp ${_models}/MetricsTableModel.h
+  ${_widgets}/PurityPanel.cpp ${_widgets}/PurityPanel.h)
 set_target_properties(test_panels PROPERTIES AUTOMOC ON)
 target_include_directories(test_panels PRIVATE ${PROJECT_SOURCE_DIR})
 target_link_libraries(test_panels PRIVATE centroid_metrics Qt6::Widgets Qt6::Charts Qt6::Test)
@@ -23,7 +24,7 @@ set_tests_properties(test_panels PROPERTIES LABELS ui TIMEOUT 120
 
 # The charts under extreme but valid values (issue 14), offscreen like test_panels.
 add_executable(test_chart_scale ${CMAKE_CURRENT_LIST_DIR}/test_chart_scale.cpp
-  ${PROJECT_SOURCE_DIR}/ui/window/MetricsCharts.cpp ${PROJECT_SOURCE_DIR}/ui/window/ChartScale.cpp)
+  ${PROJECT_SOURCE_DIR}/ui/widgets/MetricsCharts.cpp ${PROJECT_SOURCE_DIR}/ui/widgets/ChartScale.cpp)
 set_target_properties(test_chart_scale PROPERTIES AUTOMOC ON)
 target_include_directories(test_chart_scale PRIVATE ${PROJECT_SOURCE_DIR})
 target_link_libraries(test_chart_scale PRIVATE centroid_metrics Qt6::Widgets Qt6::Charts Qt6::Test)

@@ -11,7 +11,7 @@
 
 #include "core/objectives/Objectives.h"
 #include "ui/window/CompareWindow.h"
-#include "ui/window/ControlsPanel.h"
+#include "ui/widgets/ControlsPanel.h"
 #include "ui/window/MainWindow.h"
 #include "ui/window/TrainBoth.h"
 

@@ -13,7 +13,7 @@
 
 #include "ui/window/MainWindow.h"
 #include "ui/run/RunModel.h"
-#include "ui/window/Timeline.h"
+#include "ui/widgets/Timeline.h"
 
 namespace centroid::ui {
 

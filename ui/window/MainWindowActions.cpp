@@ -13,7 +13,7 @@
 #include <QToolBar>
 
 #include "core/training/Trainer.h"
-#include "ui/window/ControlsPanel.h"
+#include "ui/widgets/ControlsPanel.h"
 #include "ui/window/MainWindow.h"
 #include "ui/window/TrainBoth.h"
 

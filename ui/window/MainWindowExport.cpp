@@ -14,9 +14,9 @@
 #include "core/metrics/Tables.h"
 #include "ui/export/Export.h"
 #include "ui/window/MainWindow.h"
-#include "ui/window/MainWindowWidgets.h"
+#include "ui/widgets/MainWindowWidgets.h"
 #include "ui/run/RunModel.h"
-#include "ui/window/Timeline.h"
+#include "ui/widgets/Timeline.h"
 
 namespace centroid::ui {
 namespace {

@@ -16,19 +16,19 @@
 #include <QStyle>
 #include <QVBoxLayout>
 
-#include "ui/window/ClassFilter.h"
+#include "ui/widgets/ClassFilter.h"
 #include "ui/window/CompareWindow.h"
-#include "ui/window/ControlsPanel.h"
+#include "ui/widgets/ControlsPanel.h"
 #include "ui/window/FocusKeys.h"
 #include "ui/window/MainWindow.h"
-#include "ui/window/MainWindowWidgets.h"
-#include "ui/window/MetricsCharts.h"
-#include "ui/window/PointInspector.h"
-#include "ui/window/PurityPanel.h"
+#include "ui/widgets/MainWindowWidgets.h"
+#include "ui/widgets/MetricsCharts.h"
+#include "ui/widgets/PointInspector.h"
+#include "ui/widgets/PurityPanel.h"
 #include "ui/run/LiveRunSource.h"
 #include "ui/run/RunModel.h"
-#include "ui/window/RunSummaryPanel.h"
-#include "ui/window/Timeline.h"
+#include "ui/widgets/RunSummaryPanel.h"
+#include "ui/widgets/Timeline.h"
 
 namespace centroid::ui {
 namespace {

@@ -3,7 +3,7 @@
 
 #include "core/objectives/Objectives.h"
 #include "ui/window/CompareWindow.h"
-#include "ui/window/ControlsPanel.h"
+#include "ui/widgets/ControlsPanel.h"
 #include "ui/window/MainWindow.h"
 
 namespace centroid::ui {

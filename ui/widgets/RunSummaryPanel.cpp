@@ -1,5 +1,5 @@
 // Read-only settings of a replayed run.
-#include "ui/window/RunSummaryPanel.h"
+#include "ui/widgets/RunSummaryPanel.h"
 
 #include <QFileInfo>
 #include <QFormLayout>
@@ -9,7 +9,7 @@
 #include <QVBoxLayout>
 
 #include "core/objectives/Objectives.h"
-#include "ui/window/ControlsPanel.h"
+#include "ui/widgets/ControlsPanel.h"
 
 namespace centroid::ui {
 

@@ -1,5 +1,5 @@
 // Training controls: form layout, validation through TrainConfig::validate(), QSettings.
-#include "ui/window/ControlsPanel.h"
+#include "ui/widgets/ControlsPanel.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,5 +1,5 @@
 // Class filter buttons.
-#include "ui/window/ClassFilter.h"
+#include "ui/widgets/ClassFilter.h"
 
 #include <QGuiApplication>
 #include <QHBoxLayout>

@@ -1,5 +1,5 @@
 // Two tables under a one-line summary; all numbers come from core/Metrics.h.
-#include "ui/window/PurityPanel.h"
+#include "ui/widgets/PurityPanel.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -10,8 +10,8 @@
 #include <stdexcept>
 
 #include "core/metrics/Metrics.h"
-#include "ui/window/MetricsTableModel.h"
-#include "ui/window/PurityTableModel.h"
+#include "ui/models/MetricsTableModel.h"
+#include "ui/models/PurityTableModel.h"
 
 namespace centroid::ui {
 namespace {

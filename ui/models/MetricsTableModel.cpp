@@ -1,5 +1,5 @@
 // The learned embedding's metrics against the baselines, one row per method.
-#include "ui/window/MetricsTableModel.h"
+#include "ui/models/MetricsTableModel.h"
 
 #include <QFont>
 #include <QLocale>

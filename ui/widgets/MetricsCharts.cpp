@@ -1,7 +1,7 @@
 // Qt Charts for loss and metrics per epoch; axes are set by hand so appends stay incremental.
-#include "ui/window/MetricsCharts.h"
+#include "ui/widgets/MetricsCharts.h"
 
-#include "ui/window/ChartScale.h"
+#include "ui/widgets/ChartScale.h"
 
 #include <QChart>
 #include <QChartView>

@@ -1,5 +1,5 @@
 // Axis limits that stay finite and tick counts that stay bounded, whatever the data.
-#include "ui/window/ChartScale.h"
+#include "ui/widgets/ChartScale.h"
 
 #include <algorithm>
 #include <cfloat>

@@ -1,5 +1,5 @@
 // Run progress strip (with a time-left estimate) and the message banner.
-#include "ui/window/MainWindowWidgets.h"
+#include "ui/widgets/MainWindowWidgets.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

@@ -1,5 +1,5 @@
 // Replay timeline widget and its playback clock.
-#include "ui/window/Timeline.h"
+#include "ui/widgets/Timeline.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,5 +1,5 @@
 // Point details and the hover popup that shows them.
-#include "ui/window/PointInspector.h"
+#include "ui/widgets/PointInspector.h"
 
 #include <QGuiApplication>
 #include <QHBoxLayout>

@@ -1,5 +1,5 @@
 // Per-cluster purity rows from a contingency table, sortable with the totals pinned below.
-#include "ui/window/PurityTableModel.h"
+#include "ui/models/PurityTableModel.h"
 
 #include <QBrush>
 #include <QFont>
