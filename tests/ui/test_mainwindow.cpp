@@ -18,6 +18,7 @@
 #include "core/runfile/RunFile.h"
 #include "ui/view/VtkOpenGLWidget.h"
 #include "ui/window/Automation.h"
+#include "ui/window/CompareWindow.h"
 #include "ui/widgets/ControlsPanel.h"
 #include "ui/window/MainWindow.h"
 #include "ui/widgets/MetricsCharts.h"
@@ -84,6 +85,7 @@ class TestMainWindow : public QObject {
   void commandLine();
   void shortRun();
   void timelineDuringTraining();
+  void compareWhileTraining();
   void stopMidEpoch();
   void closeDuringTraining();
   void failedRunShowsReason();
@@ -424,6 +426,32 @@ void TestMainWindow::timelineDuringTraining() {
   QVERIFY(w.run()->setCurrentIndex(3));
   QCOMPARE(w.lastFrame()->epoch, 4);
   QVERIFY(w.isReplaying());  // a finished run: Close Run and Compare apply to it
+}
+
+void TestMainWindow::compareWhileTraining() {
+  // The compare window with a run still training: its side follows the file as it grows.
+  if (!mnistPresent()) QSKIP("MNIST is not in data/mnist");
+  MainWindow w(scripted());
+  w.show();
+  TrainConfig c = smallRun(8);
+  c.patience = 8;
+  w.controls()->setRunsFolder(runsDir("compare-live"));
+  QSignalSpy ended(&w, &MainWindow::runEnded);
+  QVERIFY(w.startTraining(c));
+  QTRY_VERIFY_WITH_TIMEOUT(w.run()->epochCount() >= 1, 120000);
+  CompareWindow* compare = w.compareWith(w.runPath());  // the training run on both sides
+  QVERIFY2(compare, qPrintable(w.bannerText()));
+  const int first = compare->timeline()->count();
+  QVERIFY(first >= 1);
+  if (ended.isEmpty()) {
+    QVERIFY(compare->run(0)->isFollowing());
+    QTRY_VERIFY_WITH_TIMEOUT(compare->timeline()->count() > first || !ended.isEmpty(), 120000);
+  }
+  QVERIFY(ended.wait(120000) || !ended.isEmpty());
+  QTRY_VERIFY_WITH_TIMEOUT(!compare->run(0)->isFollowing() && !compare->run(1)->isFollowing(), 5000);
+  QCOMPARE(compare->timeline()->count(), 8);
+  QCOMPARE(compare->run(0)->summaries().back().loss, w.run()->summaries().back().loss);
+  QVERIFY(compare->showEpoch(8));
 }
 
 void TestMainWindow::closeDuringTraining() {

@@ -157,7 +157,8 @@ void MainWindow::updateReplayActions() {
   // The timeline's actions work on any run on screen, a training one included.
   const bool replaying = run_->isOpen();
   for (QAction* a : replayActions_) a->setEnabled(replaying);
-  for (QAction* a : needsRunActions_) a->setEnabled(!training_ && (replaying || !runPath_.isEmpty()));
+  // A training run can be exported and compared as it grows (its frames wait for its end).
+  for (QAction* a : needsRunActions_) a->setEnabled(run_->isReady());
   // Opening a run replaces what is on screen: not while a run trains into it.
   if (openAction_) openAction_->setEnabled(!training_);
   if (recentMenu_) recentMenu_->setEnabled(!training_ && !recentRuns_.isEmpty());
@@ -373,7 +374,8 @@ void MainWindow::compareDialog() {
 }
 
 CompareWindow* MainWindow::compareWith(const QString& path) {
-  const QString first = isReplaying() ? run_->path() : runPath_;
+  // A run still training opens there as a file being written: it grows on its side too.
+  const QString first = run_->isReady() ? run_->path() : runPath_;
   if (first.isEmpty()) {
     showError(tr("Open a run first: Compare puts another run beside the one on screen."));
     return nullptr;
