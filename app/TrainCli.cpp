@@ -40,26 +40,34 @@ int parseTrainOptions(int argc, char** argv, TrainOptions& o) {
   std::vector<std::string> objectiveOptions;
   cli.add_option("--objective-option", objectiveOptions,
                  "NAME=VALUE for the objective (repeatable), e.g. balance=2; the run file records them all");
-  cli.set_version_flag("--version", "centroid-train " + centroidVersion() + " (libtorch " + torchVersion() + ")");
+  cli.set_version_flag("--version",
+                       "centroid-train " + centroidVersion() + " (libtorch " + torchVersion() + ")");
 
-  cli.add_option("-o,--output", o.output, "Run file to write (default: <runs-dir>/<time>-<dataset>-k<K>-lr<LR>.h5)");
+  cli.add_option("-o,--output", o.output,
+                 "Run file to write (default: <runs-dir>/<time>-<dataset>-k<K>-lr<LR>.h5)");
   cli.add_option("--runs-dir", o.runsDir, "Folder for generated run-file names")->capture_default_str();
-  cli.add_option("-d,--dataset", c.dataset, "mnist, fashion-mnist, or a folder with the four IDX files")->capture_default_str();
-  cli.add_option("--data-dir", c.dataDir, "Where mnist/ and fashion-mnist/ live (default: the set-up's data folder)");
-  cli.add_option("--subset", c.subset, "Train on the first N training images (0 = all)")->capture_default_str();
+  cli.add_option("-d,--dataset", c.dataset, "mnist, fashion-mnist, or a folder with the four IDX files")
+      ->capture_default_str();
+  cli.add_option("--data-dir", c.dataDir,
+                 "Where mnist/ and fashion-mnist/ live (default: the set-up's data folder)");
+  cli.add_option("--subset", c.subset, "Train on the first N training images (0 = all)")
+      ->capture_default_str();
   cli.add_option("--view-train", c.viewTrain, "View set: the first N training images")->capture_default_str();
   cli.add_option("--view-test", c.viewTest, "View set: then the first N test images")->capture_default_str();
   cli.add_option("-k,--clusters", c.clusters, "Number of clusters K")->capture_default_str();
   cli.add_option("--dim", c.embedDim, "Embedding dimension")->capture_default_str();
   cli.add_option("-b,--batch-size", c.batchSize, "Images per step")->capture_default_str();
   cli.add_option("-e,--epochs", c.maxEpochs, "Maximum epochs")->capture_default_str();
-  cli.add_option("-p,--patience", c.patience, "Stop after this many epochs without a lower loss")->capture_default_str();
+  cli.add_option("-p,--patience", c.patience, "Stop after this many epochs without a lower loss")
+      ->capture_default_str();
   cli.add_option("--lr", c.learningRate, "Adam learning rate")->capture_default_str();
-  cli.add_option("--kmeans-iter", c.kmeansMaxIter, "Lloyd iterations per batch at most")->capture_default_str();
+  cli.add_option("--kmeans-iter", c.kmeansMaxIter, "Lloyd iterations per batch at most")
+      ->capture_default_str();
   cli.add_option("--seed", c.seed, "Random seed")->capture_default_str();
   cli.add_option("--threads", c.threads, "Intra-op threads (0 = all cores)")->capture_default_str();
   cli.add_option("--device", c.device, "cpu, cuda or cuda:N")->capture_default_str();
-  cli.add_flag("--baselines", c.baselines, "Also evaluate k-means on pixels and PCA(3)+k-means on the view set");
+  cli.add_flag("--baselines", c.baselines,
+               "Also evaluate k-means on pixels and PCA(3)+k-means on the view set");
   cli.add_flag("--json", o.json, "Print a machine-readable summary on stdout (progress goes to stderr)");
   cli.add_flag("-q,--quiet", o.quiet, "No progress output");
   cli.add_option("--inject-nan-epoch", o.injectNanEpoch)->group("");  // test hook

@@ -9,11 +9,11 @@ namespace centroid::app {
 
 struct TrainOptions {
   TrainConfig config;
-  std::string output;        // run file; empty = runs/<generated name>.h5
+  std::string output;  // run file; empty = runs/<generated name>.h5
   std::string runsDir = "runs";
-  bool json = false;         // machine-readable summary on stdout
-  bool quiet = false;        // no progress output
-  int injectNanEpoch = 0;    // test hook (hidden option)
+  bool json = false;       // machine-readable summary on stdout
+  bool quiet = false;      // no progress output
+  int injectNanEpoch = 0;  // test hook (hidden option)
   int injectNanBatch = 0;
 };
 

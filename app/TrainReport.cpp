@@ -56,26 +56,32 @@ std::string metricCells(const Metrics& m) {
 std::string formatTable(const std::vector<EpochRow>& rows, int bestEpoch,
                         const std::vector<BaselineRow>& baselines) {
   // The loss column holds readableNumber's widest text: "-1.7977e+308".
-  std::string s = fmt::format("{:<22} {:>12} {:>11} {:>7} {:>6} {:>6} {:>6}\n", "epoch", "loss", "seed purity",
-                              "purity", "NMI", "ARI", "ACC");
+  std::string s = fmt::format("{:<22} {:>12} {:>11} {:>7} {:>6} {:>6} {:>6}\n", "epoch", "loss",
+                              "seed purity", "purity", "NMI", "ARI", "ACC");
   for (const EpochRow& r : rows) {
     const std::string label = fmt::format("{}{}", r.epoch, r.epoch == bestEpoch ? " *" : "");
     s += fmt::format("{:<22} {:>12} {}\n", label, readableNumber(r.loss), metricCells(r.metrics));
   }
-  for (const BaselineRow& b : baselines) s += fmt::format("{:<22} {:>12} {}\n", b.name, "-", metricCells(b.metrics));
+  for (const BaselineRow& b : baselines)
+    s += fmt::format("{:<22} {:>12} {}\n", b.name, "-", metricCells(b.metrics));
   if (bestEpoch > 0) s += "* best epoch (lowest loss): its weights are the run's result\n";
   return s;
 }
 
 namespace {
 nlohmann::json metricsJson(const Metrics& m) {
-  return {{"seed_purity", m.seedPurity}, {"purity", m.purity}, {"nmi", m.nmi},
-          {"ari", m.ari},                {"accuracy", m.accuracy}, {"non_empty_clusters", m.nonEmptyClusters}};
+  return {{"seed_purity", m.seedPurity},
+          {"purity", m.purity},
+          {"nmi", m.nmi},
+          {"ari", m.ari},
+          {"accuracy", m.accuracy},
+          {"non_empty_clusters", m.nonEmptyClusters}};
 }
 }  // namespace
 
-std::string formatJson(const TrainResult& result, const std::string& runFile, const std::vector<EpochRow>& rows,
-                       const std::vector<BaselineRow>& baselines, const TrainConfig& config) {
+std::string formatJson(const TrainResult& result, const std::string& runFile,
+                       const std::vector<EpochRow>& rows, const std::vector<BaselineRow>& baselines,
+                       const TrainConfig& config) {
   nlohmann::json j;
   j["status"] = toString(result.status);
   j["reason"] = result.reason;

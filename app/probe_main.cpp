@@ -83,7 +83,8 @@ int main(int argc, char** argv) {
 #ifndef CENTROID_PROBE_ASAN  // ASan's shadow memory alone exceeds the cap
   // Sizes libhdf5 reads from a crafted file fail here instead of filling the machine's memory.
   rlimit space{};
-  if (getrlimit(RLIMIT_AS, &space) == 0 && (space.rlim_cur == RLIM_INFINITY || space.rlim_cur > kAddressSpace)) {
+  if (getrlimit(RLIMIT_AS, &space) == 0 &&
+      (space.rlim_cur == RLIM_INFINITY || space.rlim_cur > kAddressSpace)) {
     space.rlim_cur = kAddressSpace;
     setrlimit(RLIMIT_AS, &space);
   }

@@ -62,8 +62,8 @@ inline CpuSnapshot cpuSnapshot() {
   std::istringstream in(line);
   long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
   in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
-  s.busy =
-      static_cast<double>(user + nice + system + irq + softirq + steal) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  s.busy = static_cast<double>(user + nice + system + irq + softirq + steal) /
+           static_cast<double>(sysconf(_SC_CLK_TCK));
   const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
   rusage self{}, kids{};
   getrusage(RUSAGE_SELF, &self);
@@ -137,7 +137,8 @@ inline StepTimes trainBatches(const torch::Tensor& train, std::int64_t batchSize
   auto gen = at::make_generator<at::CPUGeneratorImpl>(seed + 1);
   torch::Tensor order = torch::randperm(n, gen, torch::kLong);
   std::int64_t first = 0;
-  const int total = warmup + (maxBatches > 0 ? maxBatches : static_cast<int>((n + batchSize - 1) / batchSize));
+  const int total =
+      warmup + (maxBatches > 0 ? maxBatches : static_cast<int>((n + batchSize - 1) / batchSize));
   for (int b = 0; b < total; ++b) {
     const bool timed = b >= warmup;
     if (first >= n || b == warmup) {  // a fresh shuffle for the timed epoch, as every epoch gets
@@ -217,11 +218,13 @@ inline std::string findPython(const std::string& asked) {
   return "";
 }
 
-inline PeerResult runPeer(const std::string& python, const std::string& script, const std::string& args, bool tuned) {
+inline PeerResult runPeer(const std::string& python, const std::string& script, const std::string& args,
+                          bool tuned) {
   // The peer's allocator is set by its environment, as a Python user would set it; our own
   // mallopt() calls do not reach a child process.
-  const std::string env = tuned ? "env GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4000000000 "
-                                : "env -u GLIBC_TUNABLES ";
+  const std::string env =
+      tuned ? "env GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4000000000 "
+            : "env -u GLIBC_TUNABLES ";
   const std::string cmd = env + python + " " + script + " " + args + " 2>&1";
   PeerResult r;
   r.error.clear();

@@ -20,10 +20,12 @@ struct ExploreSettings {
   int batches5000 = 3;
 };
 
-inline int batchesFor(const ExploreSettings& s, std::int64_t bs) { return bs == 256 ? s.batches256 : s.batches5000; }
+inline int batchesFor(const ExploreSettings& s, std::int64_t bs) {
+  return bs == 256 ? s.batches256 : s.batches5000;
+}
 
-inline double epochSecondsOf(const torch::Tensor& train, std::int64_t bs, const ExploreSettings& s, Variant v = {},
-                             TrainedState* keep = nullptr) {
+inline double epochSecondsOf(const torch::Tensor& train, std::int64_t bs, const ExploreSettings& s,
+                             Variant v = {}, TrainedState* keep = nullptr) {
   const StepTimes t = trainBatches(train, bs, 2, batchesFor(s, bs), s.seed, v, keep);
   return t.perEpoch(t.total, train.size(0));
 }
@@ -78,21 +80,23 @@ inline void runExplore(const torch::Tensor& train, const torch::Tensor& view, co
       s.batches256, s.batches5000);
   fmt::print("  {:<52} {:>10} {:>10} {:>8}\n", "change (before -> after)", "before", "after", "speed-up");
   TrainedState trained;
-  const std::vector<double> base = {epochSecondsOf(train, 256, s, {}, &trained), epochSecondsOf(train, 5000, s)};
+  const std::vector<double> base = {epochSecondsOf(train, 256, s, {}, &trained),
+                                    epochSecondsOf(train, 5000, s)};
   const auto at = [&](std::int64_t bs) { return base[bs == 256 ? 0 : 1]; };
   for (int i = 0; i < 2 && i < static_cast<int>(untuned.size()); ++i)
-    printRow(fmt::format("glibc malloc default -> tuneAllocator, batch {}", i ? 5000 : 256), untuned[i], base[i]);
+    printRow(fmt::format("glibc malloc default -> tuneAllocator, batch {}", i ? 5000 : 256), untuned[i],
+             base[i]);
   for (std::int64_t bs : {256, 5000}) {
     Variant v;
     v.unfused = true;
-    printRow(fmt::format("torch conv1/pool/ReLU -> fused kernel, batch {}", bs), epochSecondsOf(train, bs, s, v),
-             at(bs));
+    printRow(fmt::format("torch conv1/pool/ReLU -> fused kernel, batch {}", bs),
+             epochSecondsOf(train, bs, s, v), at(bs));
   }
   for (std::int64_t bs : {256, 5000}) {
     Variant v;
     v.tensorLoop = true;
-    printRow(fmt::format("Lloyd loop as ATen calls -> host loop, batch {}", bs), epochSecondsOf(train, bs, s, v),
-             at(bs));
+    printRow(fmt::format("Lloyd loop as ATen calls -> host loop, batch {}", bs),
+             epochSecondsOf(train, bs, s, v), at(bs));
   }
   // Threads per batch size: small batches may not feed two threads.
   for (std::int64_t bs : {256, 5000}) {
@@ -107,7 +111,8 @@ inline void runExplore(const torch::Tensor& train, const torch::Tensor& view, co
   for (std::int64_t bs : {256, 5000}) {
     Variant v;
     v.linearFc = true;
-    printRow(fmt::format("fc1/fc2: torch::linear -> conv2d, batch {}", bs), epochSecondsOf(train, bs, s, v), at(bs));
+    printRow(fmt::format("fc1/fc2: torch::linear -> conv2d, batch {}", bs), epochSecondsOf(train, bs, s, v),
+             at(bs));
   }
   {
     // Same function: outputs and gradients of both forwards on one batch.
@@ -125,8 +130,8 @@ inline void runExplore(const torch::Tensor& train, const torch::Tensor& view, co
     };
     const torch::Tensor ga = grads(a), gb = grads(b);
     fmt::print("  {:<52} max |out diff| {:.1e}, max |fc1 grad diff| {:.1e} (of {:.1e})\n",
-               "  (fc as conv: same values?)", (a - b).abs().max().item<double>(), (ga - gb).abs().max().item<double>(),
-               ga.abs().max().item<double>());
+               "  (fc as conv: same values?)", (a - b).abs().max().item<double>(),
+               (ga - gb).abs().max().item<double>(), ga.abs().max().item<double>());
   }
   for (std::int64_t bs : {256, 5000}) {
     Variant v;
@@ -158,8 +163,8 @@ inline void runExplore(const torch::Tensor& train, const torch::Tensor& view, co
       return median(v);
     };
     const double ta = timeIt(aten), tb = timeIt(host);
-    fmt::print("  {:<10} {:>12.3f} {:>12.3f} {:>9.1f}x {:>6} / {:<5} {:>14.2e}\n", bs, ta, tb, ta / tb, a.iterations,
-               b.iterations, diff);
+    fmt::print("  {:<10} {:>12.3f} {:>12.3f} {:>9.1f}x {:>6} / {:<5} {:>14.2e}\n", bs, ta, tb, ta / tb,
+               a.iterations, b.iterations, diff);
   }
 
   // Snapshots: inference mode (what embed() uses) against a plain no-grad guard, alternated
@@ -181,7 +186,8 @@ inline void runExplore(const torch::Tensor& train, const torch::Tensor& view, co
   fmt::print("\n  snapshot embedding of {} view images (best of 3):\n", view.size(0));
   const double tInf = *std::min_element(inf.begin(), inf.end());
   const double tNoGrad = *std::min_element(nograd.begin(), nograd.end());
-  fmt::print("    NoGradGuard {:.3f} s -> InferenceMode (embed) {:.3f} s: {:.2f}x\n", tNoGrad, tInf, tNoGrad / tInf);
+  fmt::print("    NoGradGuard {:.3f} s -> InferenceMode (embed) {:.3f} s: {:.2f}x\n", tNoGrad, tInf,
+             tNoGrad / tInf);
   for (std::int64_t bs : {256, 500, 1000, 2000, 4000})
     fmt::print("    embed() at batch {}: {:.3f} s\n", bs, timeEmbedding([&] { embed(enc, view, bs); }, 3));
   // What bf16 costs in accuracy, on weights trained for a quarter epoch: the coordinates' error
@@ -198,8 +204,8 @@ inline void runExplore(const torch::Tensor& train, const torch::Tensor& view, co
         fmt::print(
             "    conv2 {}, fc as {}, batch {:>4}: {:.3f} s ({:.2f}x embed at 2000); max |error| {:.1e} "
             "(smallest axis spread {:.1e}); {:.2f}% of points change cluster\n",
-            bf16 ? "bf16" : "fp32", fc ? "conv  " : "linear", bs, t, tInf / t, (e - ref).abs().max().item<double>(),
-            ref.std(0).min().item<double>(), 100 * moved);
+            bf16 ? "bf16" : "fp32", fc ? "conv  " : "linear", bs, t, tInf / t,
+            (e - ref).abs().max().item<double>(), ref.std(0).min().item<double>(), 100 * moved);
       }
     }
   }
@@ -210,7 +216,8 @@ inline void runExplore(const torch::Tensor& train, const torch::Tensor& view, co
     trainBatches(train, bs, 1, 1, s.seed);  // warm caches and kernels outside the profile
     double totalMs = 0;
     const auto ops = profileOps([&] { trainBatches(train, bs, 0, batches, s.seed); }, &totalMs);
-    fmt::print("\n  profile, batch {} ({} batches, {:.0f} ms in ops): self time per operator\n", bs, batches, totalMs);
+    fmt::print("\n  profile, batch {} ({} batches, {:.0f} ms in ops): self time per operator\n", bs, batches,
+               totalMs);
     for (std::size_t i = 0; i < ops.size() && i < 12; ++i)
       fmt::print("    {:<58} {:>9.1f} ms {:>5.1f}% {:>7} calls\n", ops[i].name.substr(0, 58), ops[i].selfMs,
                  100 * ops[i].selfMs / totalMs, ops[i].calls);

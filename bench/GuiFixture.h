@@ -50,7 +50,7 @@ inline void writeRibbonRun(const std::string& path, const ViewSet& view, int vie
   c.patience = epochs;
   c.threads = 2;
   // The encoder's parameters (core/Encoder.cpp): names and shapes as a real run stores them.
-  std::vector<NamedArray> weights = {{"conv1.weight", {32, 1, 3, 3}, {}}, {"conv1.bias", {32}, {}},
+  std::vector<NamedArray> weights = {{"conv1.weight", {32, 1, 3, 3}, {}},  {"conv1.bias", {32}, {}},
                                      {"conv2.weight", {16, 32, 5, 5}, {}}, {"conv2.bias", {16}, {}},
                                      {"fc1.weight", {12, 256}, {}},        {"fc1.bias", {12}, {}},
                                      {"fc2.weight", {3, 12}, {}},          {"fc2.bias", {3}, {}}};

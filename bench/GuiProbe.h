@@ -82,7 +82,7 @@ class TimedApplication : public QApplication {
     if (static_cast<double>(end - start) / 1e6 >= minMs) {
       const char* t = QMetaEnum::fromType<QEvent::Type>().valueToKey(type);
       QString what = QStringLiteral("%1%2 %3").arg(cls, name.isEmpty() ? QString() : "(" + name + ")",
-                                                    t ? QString(t) : QString::number(type));
+                                                   t ? QString(t) : QString::number(type));
       if (!label.isEmpty()) what += ": " + label;
       events.push_back({start, end, what});
     }

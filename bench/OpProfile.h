@@ -26,33 +26,32 @@ inline std::vector<OpTime> profileOps(const std::function<void()>& work, double*
   std::map<std::string, OpTime> byName;
   double sum = 0;
   {
-    TLSLegacyProfilerGuard guard(torch::profiler::impl::ProfilerConfig(torch::profiler::impl::ProfilerState::CPU),
-                                 [&](const thread_event_lists& lists) {
-                                   for (const auto& events : lists) {
-                                     struct Open {
-                                       const LegacyEvent* push;
-                                       double childUs;
-                                     };
-                                     std::vector<Open> stack;
-                                     for (const auto& e : events) {
-                                       if (e.kind() == EventKind::PushRange) {
-                                         stack.push_back({&e, 0.0});
-                                       } else if (e.kind() == EventKind::PopRange && !stack.empty()) {
-                                         const Open top = stack.back();
-                                         stack.pop_back();
-                                         const double us = top.push->cpuElapsedUs(e);
-                                         OpTime& t = byName[top.push->name()];
-                                         t.name = top.push->name();
-                                         t.selfMs += (us - top.childUs) / 1000.0;
-                                         t.calls += 1;
-                                         if (!stack.empty())
-                                           stack.back().childUs += us;
-                                         else
-                                           sum += us / 1000.0;
-                                       }
-                                     }
-                                   }
-                                 });
+    TLSLegacyProfilerGuard guard(
+        torch::profiler::impl::ProfilerConfig(torch::profiler::impl::ProfilerState::CPU),
+        [&](const thread_event_lists& lists) {
+          for (const auto& events : lists) {
+            struct Open {
+              const LegacyEvent* push;
+              double childUs;
+            };
+            std::vector<Open> stack;
+            for (const auto& e : events) {
+              if (e.kind() == EventKind::PushRange) {
+                stack.push_back({&e, 0.0});
+              } else if (e.kind() == EventKind::PopRange && !stack.empty()) {
+                const Open top = stack.back();
+                stack.pop_back();
+                const double us = top.push->cpuElapsedUs(e);
+                OpTime& t = byName[top.push->name()];
+                t.name = top.push->name();
+                t.selfMs += (us - top.childUs) / 1000.0;
+                t.calls += 1;
+                if (!stack.empty()) stack.back().childUs += us;
+                else sum += us / 1000.0;
+              }
+            }
+          }
+        });
     work();
   }
   std::vector<OpTime> out;

@@ -40,12 +40,14 @@ inline EpochFrame ribbonEpoch(const std::vector<std::uint8_t>& labels, int epoch
     p[2] = static_cast<float>(0.16 * s);
   }
   std::vector<float> z(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) z[static_cast<std::size_t>(i)] = f.embedding[static_cast<std::size_t>(i) * 3 + 2];
+  for (int i = 0; i < n; ++i)
+    z[static_cast<std::size_t>(i)] = f.embedding[static_cast<std::size_t>(i) * 3 + 2];
   std::sort(z.begin(), z.end());
   for (int k = 0; k < 10; ++k) {
     const float zk = z[static_cast<std::size_t>((k + 0.5) / 10 * (n - 1))];
     const double s = zk / 0.16;
-    f.centroids.insert(f.centroids.end(), {static_cast<float>(0.02 * s * s), static_cast<float>(0.03 * s), zk});
+    f.centroids.insert(f.centroids.end(),
+                       {static_cast<float>(0.02 * s * s), static_cast<float>(0.03 * s), zk});
   }
   f.assignments.resize(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
@@ -54,7 +56,8 @@ inline EpochFrame ribbonEpoch(const std::vector<std::uint8_t>& labels, int epoch
     float bestD = 1e30f;
     for (int k = 0; k < 10; ++k) {
       const float* c = &f.centroids[static_cast<std::size_t>(k) * 3];
-      const float d = (p[0] - c[0]) * (p[0] - c[0]) + (p[1] - c[1]) * (p[1] - c[1]) + (p[2] - c[2]) * (p[2] - c[2]);
+      const float d =
+          (p[0] - c[0]) * (p[0] - c[0]) + (p[1] - c[1]) * (p[1] - c[1]) + (p[2] - c[2]) * (p[2] - c[2]);
       if (d < bestD) bestD = d, best = k;
     }
     f.assignments[static_cast<std::size_t>(i)] = best;

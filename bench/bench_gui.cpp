@@ -56,11 +56,14 @@ double ms(qint64 a, qint64 b) { return static_cast<double>(b - a) / 1e6; }
 // One line of the results: figure, value, target, verdict.
 void row(const std::string& figure, const std::string& value, const std::string& target = "", int met = -1) {
   std::printf("  %-52s %-40s %-16s %s\n", figure.c_str(), value.c_str(), target.c_str(),
-              met < 0 ? "" : met ? "met" : "MISSED");
+              met < 0 ? ""
+              : met   ? "met"
+                      : "MISSED");
   std::fflush(stdout);
 }
 std::string medP95(const std::vector<double>& v) {
-  return fmt::format("{:.2f} ms (p95 {:.2f}, n={})", cb::percentile(v, 0.5), cb::percentile(v, 0.95), v.size());
+  return fmt::format("{:.2f} ms (p95 {:.2f}, n={})", cb::percentile(v, 0.5), cb::percentile(v, 0.95),
+                     v.size());
 }
 
 // How busy the machine was during a part: other processes, Xvfb (our X server) and ourselves.
@@ -73,8 +76,9 @@ class LoadMeter {
     const double cores = static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN));
     const double xvfb = wall > 0 ? (cb::xvfbSeconds() - xvfb_) / (wall * cores) : 0;
     const double others = std::max(0.0, cb::othersShare(a_, b) - xvfb);
-    return fmt::format("{:.0f} s; other processes used {:.0f}% of the {:.0f} cores, Xvfb {:.0f}%, bench_gui {:.0f}%",
-                       wall, 100 * others, cores, 100 * xvfb, 100 * (b.own - a_.own) / (wall * cores));
+    return fmt::format(
+        "{:.0f} s; other processes used {:.0f}% of the {:.0f} cores, Xvfb {:.0f}%, bench_gui {:.0f}%", wall,
+        100 * others, cores, 100 * xvfb, 100 * (b.own - a_.own) / (wall * cores));
   }
 
  private:
@@ -103,7 +107,8 @@ void settle(int waitMs) {
   loop.exec();
 }
 
-void mouse(ScatterView* view, QEvent::Type type, QPointF at, Qt::MouseButton button, Qt::MouseButtons buttons) {
+void mouse(ScatterView* view, QEvent::Type type, QPointF at, Qt::MouseButton button,
+           Qt::MouseButtons buttons) {
   QMouseEvent e(type, at, view->mapToGlobal(at), button, buttons, Qt::NoModifier);
   QApplication::sendEvent(view, &e);
 }
@@ -133,9 +138,12 @@ struct RepaintCost {
   void print(const char* what) const {
     QStringList parts;
     for (const auto& [cls, p] : paints)
-      if (p.second / frames >= 0.3) parts << QStringLiteral("%1 %2").arg(cls).arg(p.second / frames, 0, 'f', 1);
-    std::printf("  GUI thread per %s: busy %.1f ms; window repaints %.1f, chart-scene flushes %.1f; widget paints (ms): %s\n",
-                what, busyMs / frames, updateMs / frames, sceneMs / frames, qPrintable(parts.join(", ")));
+      if (p.second / frames >= 0.3)
+        parts << QStringLiteral("%1 %2").arg(cls).arg(p.second / frames, 0, 'f', 1);
+    std::printf(
+        "  GUI thread per %s: busy %.1f ms; window repaints %.1f, chart-scene flushes %.1f; widget paints "
+        "(ms): %s\n",
+        what, busyMs / frames, updateMs / frames, sceneMs / frames, qPrintable(parts.join(", ")));
   }
 };
 
@@ -173,7 +181,8 @@ void benchScrub(cb::TimedApplication& app, MainWindow& w, const std::string& pat
     cameraCost.begin(app);
     const qint64 c0 = cb::nowNs();
     mouse(view, QEvent::MouseMove, at, Qt::NoButton, Qt::LeftButton);
-    if (const qint64 c1 = waitForFrame(view); c1 > 0) camera.push_back(ms(c0, c1)), cameraRender.push_back(view->lastRenderMs());
+    if (const qint64 c1 = waitForFrame(view); c1 > 0)
+      camera.push_back(ms(c0, c1)), cameraRender.push_back(view->lastRenderMs());
     cameraCost.end(app);
   }
   mouse(view, QEvent::MouseButtonRelease, centre, Qt::LeftButton, Qt::NoButton);
@@ -189,22 +198,23 @@ void benchScrub(cb::TimedApplication& app, MainWindow& w, const std::string& pat
     if (t2 > 0) windowFrame.push_back(ms(t0, t2));
     settle(80);  // the controller prefetches the next epoch 40 ms after a move: not timed here
   }
-  const double s50 = cb::percentile(sum, 0.5), f50 = cb::percentile(frame, 0.5), c50 = cb::percentile(camera, 0.5);
+  const double s50 = cb::percentile(sum, 0.5), f50 = cb::percentile(frame, 0.5),
+               c50 = cb::percentile(camera, 0.5);
   row("read: RunModel::frameAt (RunReader::frame)", medP95(read));
   row("upload: ScatterView::setFrame(frame, false)", medP95(upload));
   row("read + upload", medP95(sum), fmt::format("<= {:.0f} ms", kScrubTargetMs), s50 <= kScrubTargetMs);
   row("scrubbed epoch: setFrame -> frameRendered", medP95(frame), fmt::format("<= {:.0f} ms", kFrameTargetMs),
       f50 <= kFrameTargetMs);
   row("  of which VTK Render()", medP95(render));
-  row("camera-only frame: mouse move -> frameRendered", medP95(camera), fmt::format("<= {:.0f} ms", kFrameTargetMs),
-      c50 <= kFrameTargetMs);
+  row("camera-only frame: mouse move -> frameRendered", medP95(camera),
+      fmt::format("<= {:.0f} ms", kFrameTargetMs), c50 <= kFrameTargetMs);
   row("  of which VTK Render()", medP95(cameraRender));
   row("scrubbed / camera-only frame (medians)", fmt::format("{:.2f}", f50 / c50),
       fmt::format("~1 (<= {:.2f})", kFrameRatioTarget), f50 / c50 <= kFrameRatioTarget);
   row("timeline step: setCurrentIndex() call (read+window)", medP95(windowCall));
   const double w50 = cb::percentile(windowFrame, 0.5);
-  row("timeline step: setCurrentIndex -> frameRendered", medP95(windowFrame), fmt::format("<= {:.0f} ms", kFrameTargetMs),
-      w50 <= kFrameTargetMs);
+  row("timeline step: setCurrentIndex -> frameRendered", medP95(windowFrame),
+      fmt::format("<= {:.0f} ms", kFrameTargetMs), w50 <= kFrameTargetMs);
   row("timeline step / camera-only frame (medians)", fmt::format("{:.2f}", w50 / c50),
       fmt::format("~1 (<= {:.2f})", kFrameRatioTarget), w50 / c50 <= kFrameRatioTarget);
   // What each of the window's per-epoch updates costs the GUI thread on its own (each is
@@ -214,7 +224,8 @@ void benchScrub(cb::TimedApplication& app, MainWindow& w, const std::string& pat
       {"charts->setCurrentEpoch", [&](int i) { w.charts()->setCurrentEpoch(1 + i % 50); }},
       {"purity->setFrame", [&](int) { w.purity()->setFrame(*shown, replay->viewSet()->labels); }},
       {"timeline->setCurrentIndex", [&](int i) { w.timeline()->setCurrentIndex(i % 50); }},
-      {"statusBar()->showMessage", [&](int i) { w.statusBar()->showMessage(QStringLiteral("Epoch %1").arg(i)); }}};
+      {"statusBar()->showMessage",
+       [&](int i) { w.statusBar()->showMessage(QStringLiteral("Epoch %1").arg(i)); }}};
   for (const auto& [name, part] : parts) {
     RepaintCost cost;
     for (int i = 0; i < 10; ++i) {
@@ -241,8 +252,10 @@ void benchOpen(MainWindow& w, const std::vector<std::pair<std::string, std::stri
   if (QFileInfo(helper).isExecutable()) variants.emplace_back(helper, "as shipped: with centroid-probe-run");
   variants.emplace_back(QString(), variants.empty() ? "" : "without the helper (CENTROID_PROBE_RUN empty)");
   for (const auto& [a, b] : pairs) {
-    std::printf("\n[open] %s and %s alternately (%d opens each; HDF5 opened fresh each time, files in the OS "
-                "page cache)\n", a.c_str(), b.c_str(), opens);
+    std::printf(
+        "\n[open] %s and %s alternately (%d opens each; HDF5 opened fresh each time, files in the OS "
+        "page cache)\n",
+        a.c_str(), b.c_str(), opens);
     for (const auto& [program, what] : variants) {
       qputenv("CENTROID_PROBE_RUN", program.toLocal8Bit());
       LoadMeter load;
@@ -261,7 +274,8 @@ void benchOpen(MainWindow& w, const std::vector<std::pair<std::string, std::stri
       w.closeRun();
       const double t50 = cb::percentile(total, 0.5);
       if (!what.isEmpty()) std::printf("  %s\n", qPrintable(what));
-      row("openRun -> first frameRendered", medP95(total), fmt::format("<= {:.0f} ms", kOpenTargetMs), t50 <= kOpenTargetMs);
+      row("openRun -> first frameRendered", medP95(total), fmt::format("<= {:.0f} ms", kOpenTargetMs),
+          t50 <= kOpenTargetMs);
       row("  of which the openRun() call (read + widgets)", medP95(call));
       std::printf("  load: %s\n", load.report().c_str());
     }
@@ -301,7 +315,8 @@ struct Sample {
   double late, onCpu, waiting;  // ms: lateness; GUI thread on a CPU / runnable but waiting
 };
 
-void benchStall(cb::TimedApplication& app, MainWindow& w, int epochs, const QString& dataDir, const QString& runsDir) {
+void benchStall(cb::TimedApplication& app, MainWindow& w, int epochs, const QString& dataDir,
+                const QString& runsDir) {
   centroid::ui::ControlsPanel* controls = w.controls();
   centroid::TrainConfig c = controls->toConfig();  // the panel's defaults (no QSettings read)
   c.maxEpochs = epochs;
@@ -309,9 +324,11 @@ void benchStall(cb::TimedApplication& app, MainWindow& w, int epochs, const QStr
   controls->setConfig(c);
   controls->setRunsFolder(runsDir);
   c = controls->toConfig();
-  std::printf("\n[stall] training %s in the window: %d epochs, batch %d, %d view points, threads %d (0 = all cores: %ld)\n",
-              c.dataset.c_str(), c.maxEpochs, c.batchSize, c.viewTrain + c.viewTest, c.threads,
-              sysconf(_SC_NPROCESSORS_ONLN));
+  std::printf(
+      "\n[stall] training %s in the window: %d epochs, batch %d, %d view points, threads %d (0 = all cores: "
+      "%ld)\n",
+      c.dataset.c_str(), c.maxEpochs, c.batchSize, c.viewTrain + c.viewTest, c.threads,
+      sysconf(_SC_NPROCESSORS_ONLN));
   std::vector<Sample> samples;
   struct Shown {
     qint64 at;
@@ -329,7 +346,8 @@ void benchStall(cb::TimedApplication& app, MainWindow& w, int epochs, const QStr
     const qint64 t = cb::nowNs();
     const cb::SchedStat s = cb::threadSchedStat();
     if (last > 0)
-      samples.push_back({t, ms(last, t) - kProbeMs, (s.onCpu - lastSched.onCpu) / 1e6, (s.waiting - lastSched.waiting) / 1e6});
+      samples.push_back({t, ms(last, t) - kProbeMs, (s.onCpu - lastSched.onCpu) / 1e6,
+                         (s.waiting - lastSched.waiting) / 1e6});
     last = t, lastSched = s;
   });
   QObject::connect(&w, &MainWindow::epochShown, &scope, [&](int e) {
@@ -337,7 +355,8 @@ void benchStall(cb::TimedApplication& app, MainWindow& w, int epochs, const QStr
     epochAt.push_back({cb::nowNs(), e, w.lastFrame() ? w.lastFrame()->seconds : 0.0});
   });
   QObject::connect(w.view(), &ScatterView::frameRendered, &scope, [&] {
-    if (app.label.isEmpty()) app.label = QStringLiteral("view frame (VTK Render %1 ms)").arg(w.view()->lastRenderMs(), 0, 'f', 1);
+    if (app.label.isEmpty())
+      app.label = QStringLiteral("view frame (VTK Render %1 ms)").arg(w.view()->lastRenderMs(), 0, 'f', 1);
   });
   LoadMeter load;
   app.events.clear();
@@ -355,14 +374,18 @@ void benchStall(cb::TimedApplication& app, MainWindow& w, int epochs, const QStr
   probe.stop();
   app.recording = false;
   const qint64 end = cb::nowNs();
-  if (!ended || !ok) std::printf("  training did not end well (%s): %s\n", ended ? "failed" : "timed out", qPrintable(w.bannerText()));
+  if (!ended || !ok)
+    std::printf("  training did not end well (%s): %s\n", ended ? "failed" : "timed out",
+                qPrintable(w.bannerText()));
 
   std::vector<double> late;
   for (const Sample& s : samples) late.push_back(s.late);
   const double p99 = cb::percentile(late, 0.99);
-  row("GUI-thread stall (10 ms timer lateness): samples", fmt::format("{} over {:.1f} s", late.size(), ms(start, end) / 1e3));
-  row("  p50 / p99 / max", fmt::format("{:.1f} / {:.1f} / {:.1f} ms", cb::percentile(late, 0.5), p99,
-                                       late.empty() ? 0.0 : *std::max_element(late.begin(), late.end())),
+  row("GUI-thread stall (10 ms timer lateness): samples",
+      fmt::format("{} over {:.1f} s", late.size(), ms(start, end) / 1e3));
+  row("  p50 / p99 / max",
+      fmt::format("{:.1f} / {:.1f} / {:.1f} ms", cb::percentile(late, 0.5), p99,
+                  late.empty() ? 0.0 : *std::max_element(late.begin(), late.end())),
       fmt::format("p99 <= {:.0f} ms", kStallTargetMs), p99 <= kStallTargetMs);
   row("  samples later than 16 / 50 / 100 ms",
       fmt::format("{} / {} / {}", std::count_if(late.begin(), late.end(), [](double l) { return l > 16; }),
@@ -371,7 +394,8 @@ void benchStall(cb::TimedApplication& app, MainWindow& w, int epochs, const QStr
   for (const Shown& e : epochAt)
     row(fmt::format("  epoch {} shown at", e.epoch),
         fmt::format("{:.1f} s (its training steps {:.2f} s)", ms(start, e.at) / 1e3, e.seconds));
-  row("  slowest per-epoch update (MainWindow's own clock)", fmt::format("{:.1f} ms", w.slowestEpochUpdateMs()));
+  row("  slowest per-epoch update (MainWindow's own clock)",
+      fmt::format("{:.1f} ms", w.slowestEpochUpdateMs()));
   std::printf("  load: %s\n", load.report().c_str());
 
   // What the GUI thread did: the slowest kinds of top-level event, then the worst stalls.
@@ -385,26 +409,32 @@ void benchStall(cb::TimedApplication& app, MainWindow& w, int epochs, const QStr
   for (const auto& [k, v] : kinds)
     byMax.emplace_back(*std::max_element(v.begin(), v.end()),
                        fmt::format("{} x{}, median {:.1f} ms, total {:.0f} ms", k.toStdString(), v.size(),
-                                   cb::percentile(v, 0.5), std::accumulate(v.begin(), v.end(), 0.0)).c_str());
+                                   cb::percentile(v, 0.5), std::accumulate(v.begin(), v.end(), 0.0))
+                           .c_str());
   std::sort(byMax.rbegin(), byMax.rend());
-  std::printf("  GUI-thread events of >= %.0f ms, slowest kinds first (max: kind, count, median, total):\n", app.minMs);
+  std::printf("  GUI-thread events of >= %.0f ms, slowest kinds first (max: kind, count, median, total):\n",
+              app.minMs);
   for (std::size_t i = 0; i < std::min<std::size_t>(8, byMax.size()); ++i)
     std::printf("    %6.1f ms  %s\n", byMax[i].first, qPrintable(byMax[i].second));
   std::vector<std::size_t> order(samples.size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return samples[x].late > samples[y].late; });
-  std::printf("  worst stalls (lateness; GUI thread on a CPU / runnable but waiting for one; events in the gap):\n");
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t x, std::size_t y) { return samples[x].late > samples[y].late; });
+  std::printf(
+      "  worst stalls (lateness; GUI thread on a CPU / runnable but waiting for one; events in the gap):\n");
   for (std::size_t r = 0; r < std::min<std::size_t>(6, order.size()); ++r) {
     const Sample& s = samples[order[r]];
     const qint64 from = s.at - static_cast<qint64>((s.late + kProbeMs) * 1e6);
     QStringList what;
     for (const auto& e : app.events)
-      if (e.end > from && e.start < s.at) what << QStringLiteral("%1 %2 ms").arg(e.what).arg(ms(e.start, e.end), 0, 'f', 1);
-    std::printf("    %6.1f ms at %5.1f s: on CPU %.1f, waiting %.1f; %s\n", s.late, ms(start, s.at) / 1e3, s.onCpu, s.waiting,
-                what.isEmpty() ? "no event >= 3 ms" : qPrintable(what.join("; ")));
+      if (e.end > from && e.start < s.at)
+        what << QStringLiteral("%1 %2 ms").arg(e.what).arg(ms(e.start, e.end), 0, 'f', 1);
+    std::printf("    %6.1f ms at %5.1f s: on CPU %.1f, waiting %.1f; %s\n", s.late, ms(start, s.at) / 1e3,
+                s.onCpu, s.waiting, what.isEmpty() ? "no event >= 3 ms" : qPrintable(what.join("; ")));
   }
   const double hwm = cb::statusMiB("VmHWM:");
-  row("peak memory (VmHWM) after training", fmt::format("{:.0f} MiB (VmRSS now {:.0f} MiB)", hwm, cb::statusMiB("VmRSS:")),
+  row("peak memory (VmHWM) after training",
+      fmt::format("{:.0f} MiB (VmRSS now {:.0f} MiB)", hwm, cb::statusMiB("VmRSS:")),
       fmt::format("<= {:.0f} MiB", kMemoryTargetMiB), hwm <= kMemoryTargetMiB);
 }
 
@@ -417,11 +447,13 @@ int main(int argc, char** argv) {
   QCommandLineParser cli;
   cli.setApplicationDescription("Replay and GUI figures of the Centroid window (run under Xvfb)");
   cli.addHelpOption();
-  cli.addOption({"only", "Parts to run, comma-separated: stall, scrub, open (default: all).", "list", "stall,scrub,open"});
+  cli.addOption({"only", "Parts to run, comma-separated: stall, scrub, open (default: all).", "list",
+                 "stall,scrub,open"});
   cli.addOption({"epochs", "Epochs of full MNIST for the stall part.", "n", "3"});
   cli.addOption({"scrubs", "Scrubbed epochs (and camera frames) for the scrub part.", "n", "30"});
   cli.addOption({"opens", "Opens per run size for the open part.", "n", "6"});
-  cli.addOption({"data-dir", "Where MNIST lives (as centroid --data-dir); default: the product's search.", "dir"});
+  cli.addOption(
+      {"data-dir", "Where MNIST lives (as centroid --data-dir); default: the product's search.", "dir"});
   cli.addOption({"keep", "Keep the run files written (their folder is printed)."});
   cli.process(app);
   const QStringList only = cli.value("only").split(',', Qt::SkipEmptyParts);
@@ -430,8 +462,8 @@ int main(int argc, char** argv) {
       return std::printf("--only: unknown part '%s' (stall, scrub, open)\n", qPrintable(part)), 2;
   const QString dataDir = cli.value("data-dir");
 
-  std::printf("bench_gui: %s, %ld cores, load average %.2f\n", cb::cpuModel().c_str(), sysconf(_SC_NPROCESSORS_ONLN),
-              cb::loadAverage());
+  std::printf("bench_gui: %s, %ld cores, load average %.2f\n", cb::cpuModel().c_str(),
+              sysconf(_SC_NPROCESSORS_ONLN), cb::loadAverage());
   // As the centroid program finds its file-checking helper next to itself (see benchOpen).
   if (const QString helper = QStringLiteral(CENTROID_APP_BIN_DIR "/centroid-probe-run");
       !qEnvironmentVariableIsSet("CENTROID_PROBE_RUN") && QFileInfo(helper).isExecutable())
@@ -446,7 +478,8 @@ int main(int argc, char** argv) {
   settle(1000);  // let the window map and paint once
   row("peak memory (VmHWM) after window construction", fmt::format("{:.0f} MiB", cb::statusMiB("VmHWM:")));
 
-  if (only.contains("stall")) benchStall(app, w, std::max(1, cli.value("epochs").toInt()), dataDir, tmp.path());
+  if (only.contains("stall"))
+    benchStall(app, w, std::max(1, cli.value("epochs").toInt()), dataDir, tmp.path());
 
   if (only.contains("scrub") || only.contains("open")) {
     std::string mnist = dataDir.toStdString();  // without MNIST the fixture says so and goes on
@@ -465,11 +498,13 @@ int main(int argc, char** argv) {
       const std::string b = (tmp.path() + QStringLiteral("/run-%1-b.h5").arg(points)).toStdString();
       cb::writeRibbonRun(a, view, train, kRunEpochs);
       std::filesystem::copy_file(a, b);
-      std::printf("\nwrote %s (+ a copy): %d epochs x %d points, %.0f MB, in %.1f s%s%s\n", a.c_str(), kRunEpochs, points,
-                  std::filesystem::file_size(a) / 1e6, cb::since(t0), note.empty() ? "" : "; ", note.c_str());
+      std::printf("\nwrote %s (+ a copy): %d epochs x %d points, %.0f MB, in %.1f s%s%s\n", a.c_str(),
+                  kRunEpochs, points, std::filesystem::file_size(a) / 1e6, cb::since(t0),
+                  note.empty() ? "" : "; ", note.c_str());
       pairs.emplace_back(a, b);
     }
-    if (only.contains("scrub")) benchScrub(app, w, pairs.back().first, std::max(2, cli.value("scrubs").toInt()));
+    if (only.contains("scrub"))
+      benchScrub(app, w, pairs.back().first, std::max(2, cli.value("scrubs").toInt()));
     if (only.contains("open")) benchOpen(w, pairs, std::max(2, cli.value("opens").toInt()));
   }
   row("peak memory (VmHWM) at the end", fmt::format("{:.0f} MiB", cb::statusMiB("VmHWM:")));

@@ -126,12 +126,14 @@ int main(int argc, char** argv) {
     }
   }
 
-  fmt::print("\n| objective | seed | test ACC | test NMI | test ARI | test seed purity | train ACC | epochs | s/epoch | minutes |\n");
+  fmt::print(
+      "\n| objective | seed | test ACC | test NMI | test ARI | test seed purity | train ACC | epochs | "
+      "s/epoch | minutes |\n");
   fmt::print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
   for (const Score& s : scores)
-    fmt::print("| {} | {} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {} | {:.2f} | {:.1f} |\n", s.objective,
-               s.seed, s.test.accuracy, s.test.nmi, s.test.ari, s.test.seedPurity, s.train.accuracy, s.epochs,
-               s.epochSeconds, s.minutes);
+    fmt::print("| {} | {} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {} | {:.2f} | {:.1f} |\n",
+               s.objective, s.seed, s.test.accuracy, s.test.nmi, s.test.ari, s.test.seedPurity,
+               s.train.accuracy, s.epochs, s.epochSeconds, s.minutes);
   std::map<std::string, std::vector<const Score*>> by;
   for (const Score& s : scores) by[s.objective].push_back(&s);
   fmt::print("\nmedians over seeds:\n");
@@ -147,11 +149,13 @@ int main(int argc, char** argv) {
     const double nmi = median([](const Score& s) { return s.test.nmi; });
     const double minutes = median([](const Score& s) { return s.minutes; });
     epochTime[name] = median([](const Score& s) { return s.epochSeconds; });
-    fmt::print("  {:<9} test ACC {:.3f} ({:.2f}x of 0.95)  test NMI {:.3f} ({:.2f}x of 0.90)  {:.1f} min ({:.2f}x of 10)\n",
-               name, acc, acc / 0.95, nmi, nmi / 0.90, minutes, minutes / 10);
+    fmt::print(
+        "  {:<9} test ACC {:.3f} ({:.2f}x of 0.95)  test NMI {:.3f} ({:.2f}x of 0.90)  {:.1f} min ({:.2f}x "
+        "of 10)\n",
+        name, acc, acc / 0.95, nmi, nmi / 0.90, minutes, minutes / 10);
   }
   if (epochTime.count("seed") && epochTime.count("friendly") && epochTime["seed"] > 0)
-    fmt::print("epoch time friendly / seed: {:.2f} s / {:.2f} s = {:.2f}x (same run)\n", epochTime["friendly"],
-               epochTime["seed"], epochTime["friendly"] / epochTime["seed"]);
+    fmt::print("epoch time friendly / seed: {:.2f} s / {:.2f} s = {:.2f}x (same run)\n",
+               epochTime["friendly"], epochTime["seed"], epochTime["friendly"] / epochTime["seed"]);
   return 0;
 }

@@ -75,7 +75,9 @@ struct Stats {
 Stats stats(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   if (v.empty()) return {0, 0};
-  auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<std::size_t>(std::ceil(q * v.size())) - 1)]; };
+  auto at = [&](double q) {
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(std::ceil(q * v.size())) - 1)];
+  };
   return {at(0.5), at(0.95)};
 }
 
@@ -111,21 +113,23 @@ void bench(ScatterView& view, int n, int repeats, bool culling) {
 
   // Camera moves: a left-button drag, one mouse move per frame, as a user's rotation.
   const QPointF centre(view.width() / 2.0, view.height() / 2.0);
-  QMouseEvent press(QEvent::MouseButtonPress, centre, view.mapToGlobal(centre), Qt::LeftButton, Qt::LeftButton,
-                    Qt::NoModifier);
+  QMouseEvent press(QEvent::MouseButtonPress, centre, view.mapToGlobal(centre), Qt::LeftButton,
+                    Qt::LeftButton, Qt::NoModifier);
   QApplication::sendEvent(&view, &press);
   QApplication::processEvents();
   for (int r = 0; r < repeats; ++r) {
     const QPointF at = centre + QPointF(3.0 * ((r % 20) - 10), 1.0 * (r % 7));
-    QMouseEvent move(QEvent::MouseMove, at, view.mapToGlobal(at), Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+    QMouseEvent move(QEvent::MouseMove, at, view.mapToGlobal(at), Qt::NoButton, Qt::LeftButton,
+                     Qt::NoModifier);
     const double cpu = cpuMs();
     t.start();
     QApplication::sendEvent(&view, &move);
     const double ms = waitForFrame(view, t);
-    if (ms >= 0) camera.push_back(ms), cameraRender.push_back(view.lastRenderMs()), cameraCpu.push_back(cpuMs() - cpu);
+    if (ms >= 0)
+      camera.push_back(ms), cameraRender.push_back(view.lastRenderMs()), cameraCpu.push_back(cpuMs() - cpu);
   }
-  QMouseEvent release(QEvent::MouseButtonRelease, centre, view.mapToGlobal(centre), Qt::LeftButton, Qt::NoButton,
-                      Qt::NoModifier);
+  QMouseEvent release(QEvent::MouseButtonRelease, centre, view.mapToGlobal(centre), Qt::LeftButton,
+                      Qt::NoButton, Qt::NoModifier);
   QApplication::sendEvent(&view, &release);
   view.resetCamera();
   waitForFrame(view, t);
@@ -151,7 +155,8 @@ int main(int argc, char** argv) {
   cli.addHelpOption();
   cli.addOption({"repeats", "Frames per measurement.", "n", "40"});
   cli.addOption({"points", "Comma-separated point counts.", "list", "70000,60000"});
-  cli.addOption({"screenshot", "Only write a screenshot of a realistic 20k-point frame to this PNG.", "path"});
+  cli.addOption(
+      {"screenshot", "Only write a screenshot of a realistic 20k-point frame to this PNG.", "path"});
   cli.process(app);
 
   ScatterView view;
@@ -189,7 +194,8 @@ int main(int argc, char** argv) {
     view.setClassVisible(7, true);
     // The batch-256 collapse: two live clusters, two centroids far away, a tiny loss.
     EpochFrame collapsed = f;
-    for (std::size_t i = 0; i < collapsed.assignments.size(); ++i) collapsed.assignments[i] = f.assignments[i] < 5 ? 0 : 1;
+    for (std::size_t i = 0; i < collapsed.assignments.size(); ++i)
+      collapsed.assignments[i] = f.assignments[i] < 5 ? 0 : 1;
     collapsed.centroids[3 * 4] = 1e6f;
     collapsed.centroids[3 * 8 + 2] = -3e5f;
     collapsed.loss = 0.0301;

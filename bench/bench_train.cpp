@@ -119,7 +119,8 @@ ProductRun runProduct(const Options& o, int batch, int images) {
   // The fastest epoch, not the mean: other processes on the shared cores only ever add time.
   const std::vector<double> timed(seconds.begin() + 1, seconds.end());
   r.epochSeconds = *std::min_element(timed.begin(), timed.end()) * scale;
-  r.meanSeconds = std::accumulate(timed.begin(), timed.end(), 0.0) / static_cast<double>(timed.size()) * scale;
+  r.meanSeconds =
+      std::accumulate(timed.begin(), timed.end(), 0.0) / static_cast<double>(timed.size()) * scale;
   r.overhead = cb::median(std::vector<double>(overheads.begin() + 1, overheads.end()));
   r.snapshot = cb::median(snaps);
   r.append = cb::median(appends);
@@ -127,8 +128,8 @@ ProductRun runProduct(const Options& o, int batch, int images) {
 }
 
 std::string peerArgs(const Options& o, const std::string& folder, int batch, int epochs) {
-  return fmt::format("--data {} --threads {} --seed {} --epochs {} --images {} --batches {}", folder, o.threads, o.seed,
-                     epochs, o.quick ? kQuickImages : 0, batch);
+  return fmt::format("--data {} --threads {} --seed {} --epochs {} --images {} --batches {}", folder,
+                     o.threads, o.seed, epochs, o.quick ? kQuickImages : 0, batch);
 }
 
 double peerSeconds(const cb::PeerResult& p, int batch) {
@@ -140,8 +141,8 @@ double peerSeconds(const cb::PeerResult& p, int batch) {
 std::string secs(double s) { return s > 0 ? fmt::format("{:.2f} s", s) : "-"; }
 
 // One row: figure, our value, comparison, target, ratio, status.
-void row(const std::string& what, const std::string& ours, const std::string& compared, const std::string& target,
-         const std::string& ratio, const std::string& status) {
+void row(const std::string& what, const std::string& ours, const std::string& compared,
+         const std::string& target, const std::string& ratio, const std::string& status) {
   fmt::print("{:<40} {:>12} {:>24} {:>22} {:>8} {:>6}\n", what, ours, compared, target, ratio, status);
 }
 
@@ -151,7 +152,8 @@ int main(int argc, char** argv) {
   Options o;
   CLI::App app{"Centroid training benchmark: figures against the Python peer and the machine's peak"};
   app.add_option("--threads", o.threads, "intra-op threads for ours and the peer")->check(CLI::Range(1, 256));
-  app.add_option("--epochs", o.epochs, "timed epochs per batch size after one warm-up epoch; the fastest counts")
+  app.add_option("--epochs", o.epochs,
+                 "timed epochs per batch size after one warm-up epoch; the fastest counts")
       ->check(CLI::Range(1, 100));
   app.add_flag("--quick", o.quick, "cut every epoch to 15,000 images and scale up (smoke test, noisier)");
   app.add_flag("--no-tune", o.noTune, "leave glibc malloc at its defaults (skip centroid::tuneAllocator)");
@@ -166,8 +168,9 @@ int main(int argc, char** argv) {
   torch::set_num_threads(o.threads);
   torch::manual_seed(static_cast<std::uint64_t>(o.seed));
   const double loadStart = cb::loadAverage();
-  fmt::print("bench_train: {} | {} logical CPUs | libtorch {} | threads {} | allocator {} | {}\n", cb::cpuModel(),
-             sysconf(_SC_NPROCESSORS_ONLN), centroid::torchVersion(), o.threads, o.noTune ? "default" : "tuned",
+  fmt::print("bench_train: {} | {} logical CPUs | libtorch {} | threads {} | allocator {} | {}\n",
+             cb::cpuModel(), sysconf(_SC_NPROCESSORS_ONLN), centroid::torchVersion(), o.threads,
+             o.noTune ? "default" : "tuned",
              o.quick ? "quick (15k-image epochs, scaled)" : "full 60k epochs");
   fmt::print("load average at start: {:.2f}\n", loadStart);
   const cb::CpuSnapshot runStart = cb::cpuSnapshot();
@@ -268,7 +271,8 @@ int main(int argc, char** argv) {
       const auto& ph = peerTuned[bs].json.at(std::to_string(bs)).at("phases_per_epoch");
       row(fmt::format("  tuned peer's phases, batch {}", bs), "",
           fmt::format("fwd {:.2f} loss {:.2f}", ph.at("forward").get<double>(), ph.at("loss").get<double>()),
-          fmt::format("bwd {:.2f} adam {:.2f}", ph.at("backward").get<double>(), ph.at("step").get<double>()), "", "");
+          fmt::format("bwd {:.2f} adam {:.2f}", ph.at("backward").get<double>(), ph.at("step").get<double>()),
+          "", "");
     }
     row(fmt::format("train images/s, batch {}", bs), ours > 0 ? fmt::format("{:.0f}", n / ours) : "-",
         pt > 0 ? fmt::format("{:.0f} (tuned)", n / pt) : "-", "", "", "");
@@ -287,10 +291,11 @@ int main(int argc, char** argv) {
   for (const auto& [bs, s] : infer)
     if (s < infer[bestInfer]) bestInfer = bs;
   for (const auto& [bs, s] : infer)
-    row(fmt::format("inference images/s, batch {}{}", bs, bs == bestInfer ? " *" : ""), fmt::format("{:.0f}", n / s),
-        fmt::format("{:.2f} s per 60k", s), bs == bestInfer ? "fastest" : "", "", "");
-  row("  others' use of the cores, inference", fmt::format("{:.0f}%", 100 * othersInfer), "", "(noise: want ~0%)", "",
-      "");
+    row(fmt::format("inference images/s, batch {}{}", bs, bs == bestInfer ? " *" : ""),
+        fmt::format("{:.0f}", n / s), fmt::format("{:.2f} s per 60k", s), bs == bestInfer ? "fastest" : "",
+        "", "");
+  row("  others' use of the cores, inference", fmt::format("{:.0f}%", 100 * othersInfer), "",
+      "(noise: want ~0%)", "", "");
   for (int bs : {256, 5000}) {
     const cb::StepTimes& t = phases[bs];
     const double share = t.total > 0 ? 100 * (t.kmeans + t.kmeansBackward) / t.total : 0;
@@ -303,34 +308,38 @@ int main(int argc, char** argv) {
         fmt::format("gather {:.2f} adam {:.2f}", t.perEpoch(t.gather, n), t.perEpoch(t.step, n)),
         fmt::format("{:.1f} it", t.batches ? static_cast<double>(t.lloydIterations) / t.batches : 0), "");
   }
-  row("  others' use of the cores, phases", fmt::format("{:.0f}%", 100 * othersPhases), "", "(noise: want ~0%)", "",
-      "");
-  row(fmt::format("FP32 FMA peak, {} 1 thread", peak.isa), fmt::format("{:.0f}", peak.gflops1), "GFLOP/s", "", "", "");
-  row(fmt::format("FP32 FMA peak, {} 2 threads", peak.isa), fmt::format("{:.0f}", peak.gflops2), "GFLOP/s", "", "", "");
+  row("  others' use of the cores, phases", fmt::format("{:.0f}%", 100 * othersPhases), "",
+      "(noise: want ~0%)", "", "");
+  row(fmt::format("FP32 FMA peak, {} 1 thread", peak.isa), fmt::format("{:.0f}", peak.gflops1), "GFLOP/s", "",
+      "", "");
+  row(fmt::format("FP32 FMA peak, {} 2 threads", peak.isa), fmt::format("{:.0f}", peak.gflops2), "GFLOP/s",
+      "", "", "");
   row("FP32 FMA peak, avx2 2 threads", fmt::format("{:.0f}", avx2Peak), "GFLOP/s", "", "", "");
   for (int bs : {256, 5000}) {
     const double s = product[bs].epochSeconds;
     const double gf = s > 0 ? kTrainFlopsPerImage * n / s / 1e9 : 0;
     row(fmt::format("training conv GFLOP/s, batch {}", bs), fmt::format("{:.0f}", gf),
-        fmt::format("{:.1f}% of {}-thread peak", peakN > 0 ? 100 * gf / peakN : 0, o.threads), "(7.02 MFLOP/img)", "",
-        "");
+        fmt::format("{:.1f}% of {}-thread peak", peakN > 0 ? 100 * gf / peakN : 0, o.threads),
+        "(7.02 MFLOP/img)", "", "");
   }
   {
     const double gf = kInferFlopsPerImage * n / infer[bestInfer] / 1e9;
     row(fmt::format("inference GFLOP/s, batch {}", bestInfer), fmt::format("{:.0f}", gf),
-        fmt::format("{:.1f}% of {}-thread peak", peakN > 0 ? 100 * gf / peakN : 0, o.threads), "(2.47 MFLOP/img)", "",
-        "");
+        fmt::format("{:.1f}% of {}-thread peak", peakN > 0 ? 100 * gf / peakN : 0, o.threads),
+        "(2.47 MFLOP/img)", "", "");
   }
   fmt::print("{}\n", std::string(117, '-'));
-  fmt::print("load average: {:.2f} at start, {:.2f} after training, {:.2f} at the end ({} logical CPUs)\n", loadStart,
-             loadOurs, loadEnd, sysconf(_SC_NPROCESSORS_ONLN));
+  fmt::print("load average: {:.2f} at start, {:.2f} after training, {:.2f} at the end ({} logical CPUs)\n",
+             loadStart, loadOurs, loadEnd, sysconf(_SC_NPROCESSORS_ONLN));
   fmt::print("other processes used {:.0f}% of the cores over the whole run\n",
              100 * cb::othersShare(runStart, cb::cpuSnapshot()));
   if (!python.empty())
-    fmt::print("ratios compare with the tuned peer (GLIBC_TUNABLES malloc settings), measured in this invocation\n");
+    fmt::print(
+        "ratios compare with the tuned peer (GLIBC_TUNABLES malloc settings), measured in this invocation\n");
 
   if (o.explore) {
-    cb::runExplore(train, torch::cat({train.narrow(0, 0, 10000), data.test.images.narrow(0, 0, 10000)}), ex, untuned);
+    cb::runExplore(train, torch::cat({train.narrow(0, 0, 10000), data.test.images.narrow(0, 0, 10000)}), ex,
+                   untuned);
     fmt::print("load average at the end: {:.2f}\n", cb::loadAverage());
   }
   // A failed training run leaves its rows empty; the exit status makes that visible to scripts.

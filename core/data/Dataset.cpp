@@ -91,7 +91,8 @@ std::string howToFix(const std::string& name) {
            "/mnist), or pass --data-dir (or set CENTROID_DATA_DIR) to a folder holding " + files + ".";
   if (name == "fashion-mnist")
     return "Install Debian's dataset-fashion-mnist package (scripts/setup.sh does), or pass --data-dir "
-           "(or set CENTROID_DATA_DIR) to a folder holding " + files + ".";
+           "(or set CENTROID_DATA_DIR) to a folder holding " +
+           files + ".";
   return "Pass a folder holding " + files + ", or use --dataset mnist or fashion-mnist.";
 }
 
@@ -142,7 +143,7 @@ Split loadSplit(const std::string& folder, const char* imagesBase, const char* l
 std::vector<std::string> classNamesFor(const std::string& name) {
   if (name == "fashion-mnist")
     return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",  // Zalando's label order
-            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
+            "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
   std::vector<std::string> names;
   for (int i = 0; i < kClasses; ++i) names.push_back(std::to_string(i));
   return names;

@@ -12,8 +12,8 @@
 namespace centroid {
 
 struct Split {
-  torch::Tensor images;  // float32, N x 1 x H x W, values in [0,1]
-  torch::Tensor labels;  // int64, N
+  torch::Tensor images;                 // float32, N x 1 x H x W, values in [0,1]
+  torch::Tensor labels;                 // int64, N
   std::vector<std::uint8_t> rawImages;  // N x H x W bytes (for thumbnails)
   std::vector<std::uint8_t> rawLabels;  // N
   int height = 28, width = 28;
@@ -21,8 +21,8 @@ struct Split {
 };
 
 struct Dataset {
-  std::string name;                     // "mnist", "fashion-mnist" or the folder
-  std::string folder;                   // where the files were found
+  std::string name;    // "mnist", "fashion-mnist" or the folder
+  std::string folder;  // where the files were found
   Split train;
   Split test;
   std::vector<std::string> classNames;  // 10 names

@@ -349,8 +349,7 @@ IdxArray readIdx(const std::string& path, std::size_t maxItems) {
   return parse(src.get(), name, gzipped, maxItems);
 }
 
-IdxArray parseIdx(const std::uint8_t* data, std::size_t size, const std::string& name,
-                  std::size_t maxItems) {
+IdxArray parseIdx(const std::uint8_t* data, std::size_t size, const std::string& name, std::size_t maxItems) {
   if (size == 0) fail(name, "file is empty");
   const bool gzipped = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
   std::unique_ptr<ByteSource> src = std::make_unique<MemorySource>(data, size);

@@ -57,8 +57,8 @@ void checkShape(const Contingency& t) {
   if (t.clusters < 0 || t.classes < 0 ||
       t.counts.size() != static_cast<size_t>(t.clusters) * static_cast<size_t>(t.classes))
     throw std::invalid_argument("contingency: counts hold " + std::to_string(t.counts.size()) +
-                                " cells, expected clusters x classes = " +
-                                std::to_string(t.clusters) + " x " + std::to_string(t.classes));
+                                " cells, expected clusters x classes = " + std::to_string(t.clusters) +
+                                " x " + std::to_string(t.classes));
 }
 
 }  // namespace
@@ -75,13 +75,15 @@ std::int64_t Contingency::total() const {
   return s;
 }
 
-Contingency contingency(const std::vector<std::int32_t>& assignments,
-                        const std::vector<std::uint8_t>& labels, int clusters, int classes) {
+Contingency contingency(const std::vector<std::int32_t>& assignments, const std::vector<std::uint8_t>& labels,
+                        int clusters, int classes) {
   if (assignments.size() != labels.size())
-    throw std::invalid_argument("metrics: " + std::to_string(assignments.size()) +
-                                " assignments but " + std::to_string(labels.size()) + " labels");
-  if (clusters < 1) throw std::invalid_argument("metrics: need at least one cluster, got " + std::to_string(clusters));
-  if (classes < 1) throw std::invalid_argument("metrics: need at least one class, got " + std::to_string(classes));
+    throw std::invalid_argument("metrics: " + std::to_string(assignments.size()) + " assignments but " +
+                                std::to_string(labels.size()) + " labels");
+  if (clusters < 1)
+    throw std::invalid_argument("metrics: need at least one cluster, got " + std::to_string(clusters));
+  if (classes < 1)
+    throw std::invalid_argument("metrics: need at least one class, got " + std::to_string(classes));
   Contingency t;
   t.clusters = clusters;
   t.classes = classes;
@@ -297,10 +299,8 @@ std::vector<int> hungarian(const std::vector<double>& cost, int rows, int cols) 
 
   for (int j = 1; j <= m; ++j) {
     if (p[j] == 0) continue;
-    if (transposed)
-      result[j - 1] = p[j] - 1;  // original row j-1 gets original column p[j]-1
-    else
-      result[p[j] - 1] = j - 1;
+    if (transposed) result[j - 1] = p[j] - 1;  // original row j-1 gets original column p[j]-1
+    else result[p[j] - 1] = j - 1;
   }
   return result;
 }

@@ -22,12 +22,12 @@ struct Contingency {
 
 // assignments in [0, clusters), labels in [0, classes). Throws std::invalid_argument on
 // mismatched sizes or out-of-range values.
-Contingency contingency(const std::vector<std::int32_t>& assignments,
-                        const std::vector<std::uint8_t>& labels, int clusters, int classes);
+Contingency contingency(const std::vector<std::int32_t>& assignments, const std::vector<std::uint8_t>& labels,
+                        int clusters, int classes);
 
-double seedPurity(const Contingency& t);      // mean over non-empty clusters of majority share
-double purity(const Contingency& t);          // sum_k max_c n_kc / N
-double nmi(const Contingency& t);             // I / ((H(U)+H(V))/2); 1 when both are single-cluster
+double seedPurity(const Contingency& t);  // mean over non-empty clusters of majority share
+double purity(const Contingency& t);      // sum_k max_c n_kc / N
+double nmi(const Contingency& t);         // I / ((H(U)+H(V))/2); 1 when both are single-cluster
 double ari(const Contingency& t);
 double hungarianAccuracy(const Contingency& t);  // best one-to-one cluster->class map, K != classes allowed
 

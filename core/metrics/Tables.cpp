@@ -119,8 +119,7 @@ Table metricsTable(const std::vector<EpochSummary>& epochs, const std::vector<Ba
                {"accuracy", "ACC"},
                {"non_empty_clusters", "Non-empty clusters"}};
   for (const EpochSummary& e : epochs) {
-    std::vector<Table::Cell> row{
-        text(method), integer(e.epoch), {exact(e.loss), significant(e.loss, 4)}};
+    std::vector<Table::Cell> row{text(method), integer(e.epoch), {exact(e.loss), significant(e.loss, 4)}};
     addMetrics(row, e.metrics);
     t.rows.push_back(std::move(row));
   }

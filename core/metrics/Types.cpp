@@ -26,10 +26,12 @@ std::string TrainConfig::validate() const {
   if (viewTrain + viewTest <= 0) return "view set: must hold at least one image";
   if (viewTrain + viewTest > 70000) return "view set: at most 70000 images";
   if (clusters < 2) return "clusters: K must be at least 2, got " + to_string(clusters);
-  if (embedDim < 1 || embedDim > 256) return "embedding dimension: must be 1 to 256, got " + to_string(embedDim);
+  if (embedDim < 1 || embedDim > 256)
+    return "embedding dimension: must be 1 to 256, got " + to_string(embedDim);
   if (batchSize < 1) return "batch size: must be at least 1, got " + to_string(batchSize);
   if (clusters > batchSize)
-    return "clusters: K (" + to_string(clusters) + ") must not exceed the batch size (" + to_string(batchSize) + ")";
+    return "clusters: K (" + to_string(clusters) + ") must not exceed the batch size (" +
+           to_string(batchSize) + ")";
   if (maxEpochs < 1) return "epochs: must be at least 1, got " + to_string(maxEpochs);
   if (patience < 1) return "patience: must be at least 1, got " + to_string(patience);
   if (!(learningRate > 0) || !std::isfinite(learningRate))

@@ -39,11 +39,11 @@ struct TrainConfig {
 
 // Clustering quality of one assignment against the true labels.
 struct Metrics {
-  double seedPurity = 0;      // the post's purity: mean over non-empty clusters of the majority share
-  double purity = 0;          // standard purity: sum of column maxima / N
-  double nmi = 0;             // arithmetic normalisation (scikit-learn's default)
+  double seedPurity = 0;  // the post's purity: mean over non-empty clusters of the majority share
+  double purity = 0;      // standard purity: sum of column maxima / N
+  double nmi = 0;         // arithmetic normalisation (scikit-learn's default)
   double ari = 0;
-  double accuracy = 0;        // Hungarian accuracy
+  double accuracy = 0;  // Hungarian accuracy
   int nonEmptyClusters = 0;
 };
 
@@ -51,21 +51,21 @@ struct Metrics {
 struct ClusterRow {
   int cluster = 0;
   int size = 0;
-  int majorityLabel = -1;     // -1 for an empty cluster
-  double purity = 0;          // majority share; 0 for an empty cluster
+  int majorityLabel = -1;  // -1 for an empty cluster
+  double purity = 0;       // majority share; 0 for an empty cluster
 };
 
 // One epoch as the trainer reports it: everything the view, charts and run file need.
 struct EpochFrame {
-  int epoch = 0;                      // 1-based
-  double loss = 0;                    // mean batch loss over the epoch
-  double seconds = 0;                 // wall time of the epoch's training steps
-  int dim = 0;                        // embedding dimension D
-  int clusters = 0;                   // K
-  std::vector<float> embedding;       // view set, row-major N x D
-  std::vector<float> centroids;       // row-major K x D (the carried centroids after the epoch)
+  int epoch = 0;                          // 1-based
+  double loss = 0;                        // mean batch loss over the epoch
+  double seconds = 0;                     // wall time of the epoch's training steps
+  int dim = 0;                            // embedding dimension D
+  int clusters = 0;                       // K
+  std::vector<float> embedding;           // view set, row-major N x D
+  std::vector<float> centroids;           // row-major K x D (the carried centroids after the epoch)
   std::vector<std::int32_t> assignments;  // N: nearest centroid of each view point
-  Metrics metrics;                    // of assignments against the view set's labels
+  Metrics metrics;                        // of assignments against the view set's labels
 
   int points() const { return dim > 0 ? static_cast<int>(embedding.size()) / dim : 0; }
 };
@@ -103,11 +103,11 @@ struct NamedArray {
 
 // Within-epoch progress, throttled by the trainer to about ten reports a second.
 struct BatchProgress {
-  int epoch = 0;              // 1-based
-  int batch = 0;              // batches done in this epoch
-  int batches = 0;            // batches per epoch
+  int epoch = 0;    // 1-based
+  int batch = 0;    // batches done in this epoch
+  int batches = 0;  // batches per epoch
   double imagesPerSecond = 0;
-  double loss = 0;            // running mean loss of this epoch
+  double loss = 0;  // running mean loss of this epoch
 };
 
 enum class TrainStatus { Completed, EarlyStopped, Cancelled, Failed };
@@ -115,15 +115,21 @@ const char* toString(TrainStatus s);
 
 struct TrainResult {
   TrainStatus status = TrainStatus::Completed;
-  std::string reason;         // why it stopped ("patience 5 reached", "loss became NaN at epoch 3 batch 17", ...)
+  std::string reason;  // why it stopped ("patience 5 reached", "loss became NaN at epoch 3 batch 17", ...)
   int epochsRun = 0;
-  int bestEpoch = 0;          // 1-based; 0 when no epoch finished
+  int bestEpoch = 0;  // 1-based; 0 when no epoch finished
   double bestLoss = 0;
 };
 
 // Errors a user can act on. The message names the file or setting and the fault.
-struct DataError : std::runtime_error { using std::runtime_error::runtime_error; };
-struct ConfigError : std::runtime_error { using std::runtime_error::runtime_error; };
-struct RunFileError : std::runtime_error { using std::runtime_error::runtime_error; };
+struct DataError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+struct RunFileError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 }  // namespace centroid

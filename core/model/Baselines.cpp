@@ -41,8 +41,8 @@ torch::Tensor rowParallelAddmm(const torch::Tensor& cSq, const torch::Tensor& x,
 }
 
 struct Nearest {
-  torch::Tensor index;    // int64, N
-  torch::Tensor distSq;   // float32, N
+  torch::Tensor index;   // int64, N
+  torch::Tensor distSq;  // float32, N
 };
 
 // Squared distances as ||x||^2 + ||c||^2 - 2 x c^T: one matmul instead of an N x k x D
@@ -130,8 +130,7 @@ KMeansResult lloyd(const torch::Tensor& x, const torch::Tensor& xSq, torch::Tens
     if (settled || shift <= tolerance) break;
   }
   // Exact inertia (not the expanded form) so restarts are compared without rounding noise.
-  const double inertia =
-      (x - centres.index_select(0, near.index)).pow(2).sum(torch::kFloat64).item<double>();
+  const double inertia = (x - centres.index_select(0, near.index)).pow(2).sum(torch::kFloat64).item<double>();
   return {centres, near.index, inertia};
 }
 
@@ -166,16 +165,19 @@ KMeansResult kmeans(const torch::Tensor& input, int k, std::uint64_t seed, int r
   const torch::Tensor x = asCpuFloatMatrix(input, "kmeans");
   const std::int64_t n = x.size(0);
   if (k < 1 || k > n)
-    throw std::invalid_argument("kmeans: k must be between 1 and the number of points (" +
-                                std::to_string(n) + "), got " + std::to_string(k));
-  if (restarts < 1) throw std::invalid_argument("kmeans: restarts must be at least 1, got " + std::to_string(restarts));
-  if (maxIter < 1) throw std::invalid_argument("kmeans: maxIter must be at least 1, got " + std::to_string(maxIter));
+    throw std::invalid_argument("kmeans: k must be between 1 and the number of points (" + std::to_string(n) +
+                                "), got " + std::to_string(k));
+  if (restarts < 1)
+    throw std::invalid_argument("kmeans: restarts must be at least 1, got " + std::to_string(restarts));
+  if (maxIter < 1)
+    throw std::invalid_argument("kmeans: maxIter must be at least 1, got " + std::to_string(maxIter));
 
   const torch::Tensor xSq = x.pow(2).sum(1);
   // Mean per-feature variance = (mean ||x||^2 - ||mean x||^2) / D, without a strided var(0).
   const double meanSq = xSq.sum(torch::kFloat64).item<double>() / static_cast<double>(n);
   const double centreSq = x.mean(0).pow(2).sum(torch::kFloat64).item<double>();
-  const double tolerance = kRelativeTolerance * std::max(meanSq - centreSq, 0.0) / static_cast<double>(x.size(1));
+  const double tolerance =
+      kRelativeTolerance * std::max(meanSq - centreSq, 0.0) / static_cast<double>(x.size(1));
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
   KMeansResult best;
   best.inertia = std::numeric_limits<double>::infinity();
@@ -196,8 +198,9 @@ torch::Tensor pcaProject(const torch::Tensor& input, int components) {
   const torch::Tensor centred = x - x.mean(0, /*keepdim=*/true);
   // The D x D covariance (784 x 784 for MNIST) is far smaller than an N x D SVD, and its
   // symmetric eigendecomposition is exact; double keeps the small trailing eigenvalues honest.
-  const torch::Tensor cov = scatterMatrix(centred).to(torch::kFloat64) / std::max<std::int64_t>(x.size(0) - 1, 1);
-  auto [values, vectors] = torch::linalg::eigh(cov, "L");  // ascending eigenvalues
+  const torch::Tensor cov =
+      scatterMatrix(centred).to(torch::kFloat64) / std::max<std::int64_t>(x.size(0) - 1, 1);
+  auto [values, vectors] = torch::linalg::eigh(cov, "L");              // ascending eigenvalues
   torch::Tensor axes = vectors.slice(1, d - components, d).flip({1});  // D x components, largest first
   const torch::Tensor pivot = axes.abs().argmax(0);
   const torch::Tensor signs = axes.gather(0, pivot.unsqueeze(0)).sign();
@@ -205,13 +208,14 @@ torch::Tensor pcaProject(const torch::Tensor& input, int components) {
   return torch::mm(centred, axes);
 }
 
-std::vector<BaselineRow> computeBaselines(const torch::Tensor& images, const std::vector<std::uint8_t>& labels,
-                                          int clusters, std::uint64_t seed) {
+std::vector<BaselineRow> computeBaselines(const torch::Tensor& images,
+                                          const std::vector<std::uint8_t>& labels, int clusters,
+                                          std::uint64_t seed) {
   torch::NoGradGuard noGrad;
   if (!images.defined() || images.dim() < 1 || images.size(0) != static_cast<std::int64_t>(labels.size()))
-    throw std::invalid_argument("baselines: " + std::to_string(labels.size()) + " labels but " +
-                                (images.defined() && images.dim() > 0 ? std::to_string(images.size(0)) : "no") +
-                                " images");
+    throw std::invalid_argument(
+        "baselines: " + std::to_string(labels.size()) + " labels but " +
+        (images.defined() && images.dim() > 0 ? std::to_string(images.size(0)) : "no") + " images");
   const torch::Tensor x = asCpuFloatMatrix(images.reshape({images.size(0), -1}), "baselines");
   const int classes = labels.empty() ? 1 : *std::max_element(labels.begin(), labels.end()) + 1;
 

@@ -24,8 +24,7 @@ struct KMeansResult {
 // Deterministic for a given seed and thread count: draws come from a local generator, the
 // global torch seed is untouched. Throws std::invalid_argument for k < 1, k > N,
 // restarts < 1, maxIter < 1 or an x that is not a non-empty 2-D tensor.
-KMeansResult kmeans(const torch::Tensor& x, int k, std::uint64_t seed, int restarts = 4,
-                    int maxIter = 100);
+KMeansResult kmeans(const torch::Tensor& x, int k, std::uint64_t seed, int restarts = 4, int maxIter = 100);
 
 // Projection of the centred rows of x (N x D) on its top `components` principal axes, N x
 // components float32. Each axis is signed so that its largest-magnitude loading is positive,

@@ -16,7 +16,8 @@ torch::Device parseDevice(const std::string& name) {
     throw ConfigError("device: cannot parse \"" + name + "\"; use cpu, cuda or cuda:N");
   }
   if (!torch::cuda::is_available())
-    throw ConfigError("device: " + name + " was asked for, but no CUDA device is usable here "
+    throw ConfigError("device: " + name +
+                      " was asked for, but no CUDA device is usable here "
                       "(no GPU, no driver, or a libtorch built without CUDA); use --device cpu");
   const auto count = static_cast<int>(torch::cuda::device_count());
   if (device.has_index() && device.index() >= count)

@@ -35,9 +35,9 @@ struct FusedShape {
 };
 
 // Images [n0, n1) of x (N x H x W); kernels as wT[tap][channel]. out and index are
-// N x Hp x Wp x 32 (channels last); index may be null when no backward will follow. The scan order and the strict > keep the first maximum, as
-// max_pool2d does; a NaN in the window comes out as NaN (not clipped to 0 by the ReLU), so a
-// diverging run is still caught by the trainer's loss check.
+// N x Hp x Wp x 32 (channels last); index may be null when no backward will follow. The scan order and the
+// strict > keep the first maximum, as max_pool2d does; a NaN in the window comes out as NaN (not clipped to 0
+// by the ReLU), so a diverging run is still caught by the trainer's loss check.
 CENTROID_VECTOR_CLONES
 void fusedForward(const float* x, std::int64_t n0, std::int64_t n1, FusedShape s, const float* wT,
                   const float* bias, float* out, std::uint8_t* index) {
@@ -166,7 +166,8 @@ class ConvReluPool : public torch::autograd::Function<ConvReluPool> {
     const std::int64_t n = x.size(0);
     const torch::Tensor wT = weight.detach().reshape({kChannels, 9}).t().contiguous();
     const torch::Tensor b = bias.detach().contiguous();
-    torch::Tensor out = torch::empty({n, kChannels, s.hp, s.wp}, x.options().memory_format(at::MemoryFormat::ChannelsLast));
+    torch::Tensor out =
+        torch::empty({n, kChannels, s.hp, s.wp}, x.options().memory_format(at::MemoryFormat::ChannelsLast));
     torch::Tensor index =
         torch::empty({needIndex ? n : 0, s.hp, s.wp, kChannels}, x.options().dtype(torch::kUInt8));
     const float* xp = x.data_ptr<float>();
@@ -247,7 +248,8 @@ torch::Tensor EncoderImpl::stage1(torch::Tensor x, bool allowFused) {
   if (fusable) {
     // Decided here: inside forward() autograd has switched grad mode off. Without a graph to
     // record (inference, the view-set embedding) the pooling index is not written at all.
-    const bool needIndex = torch::GradMode::is_enabled() && (conv1->weight.requires_grad() || conv1->bias.requires_grad());
+    const bool needIndex =
+        torch::GradMode::is_enabled() && (conv1->weight.requires_grad() || conv1->bias.requires_grad());
     return ConvReluPool::apply(x, conv1->weight, conv1->bias, needIndex);
   }
   // Channels-last all the way: oneDNN's convolutions then write NHWC directly and max-pooling

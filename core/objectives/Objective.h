@@ -19,7 +19,7 @@ namespace centroid {
 // What an objective may use before training starts.
 struct ObjectiveContext {
   const TrainConfig& config;
-  const torch::Tensor& train;  // N x 1 x 28 x 28 float in [0, 1], on the training device
+  const torch::Tensor& train;                   // N x 1 x 28 x 28 float in [0, 1], on the training device
   std::function<void(const std::string&)> say;  // progress notes for the user ("building ...")
   const std::atomic<bool>* stop = nullptr;      // long preparations check it
 };
@@ -44,7 +44,8 @@ class Objective {
   virtual std::vector<torch::Tensor> parameters() { return {}; }
   // The learning rate of a batch (epoch 1-based, batch 0-based of `batches`) for a run of
   // maxEpochs configured with `base`: a schedule, if the objective has one.
-  virtual double learningRate(int /*epoch*/, int /*batch*/, int /*batches*/, int /*maxEpochs*/, double base) const {
+  virtual double learningRate(int /*epoch*/, int /*batch*/, int /*batches*/, int /*maxEpochs*/,
+                              double base) const {
     return base;
   }
 

@@ -133,8 +133,8 @@ Dataspace rowSelection(hid_t dataset, hsize_t first, hsize_t count, std::vector<
   H5Sget_simple_extent_dims(file.get(), memDims.data(), nullptr);
   if (first + count > memDims[0]) {
     throw RunFileError(nameOf(dataset) + ": rows " + std::to_string(first) + ".." +
-                       std::to_string(first + count) + " requested, " +
-                       std::to_string(memDims[0]) + " stored");
+                       std::to_string(first + count) + " requested, " + std::to_string(memDims[0]) +
+                       " stored");
   }
   std::vector<hsize_t> start(memDims.size(), 0);
   start[0] = first;
@@ -146,9 +146,8 @@ Dataspace rowSelection(hid_t dataset, hsize_t first, hsize_t count, std::vector<
 
 }  // namespace
 
-Dataset createDataset(hid_t loc, const std::string& name, hid_t fileType,
-                      const std::vector<hsize_t>& dims, hid_t memType, const void* data,
-                      hsize_t chunkRows) {
+Dataset createDataset(hid_t loc, const std::string& name, hid_t fileType, const std::vector<hsize_t>& dims,
+                      hid_t memType, const void* data, hsize_t chunkRows) {
   PropList dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "creating dataset properties"));
   bool chunked = chunkRows > 0 && !dims.empty() && elements(dims) > 0;
   if (chunked) {
@@ -175,8 +174,8 @@ Dataset createStrings(hid_t loc, const std::string& name, const std::vector<std:
                        pointers.empty() ? nullptr : pointers.data());
 }
 
-Dataset createSeries(hid_t loc, const std::string& name, hid_t fileType,
-                     const std::vector<hsize_t>& rowDims, hsize_t chunkRows) {
+Dataset createSeries(hid_t loc, const std::string& name, hid_t fileType, const std::vector<hsize_t>& rowDims,
+                     hsize_t chunkRows) {
   std::vector<hsize_t> dims{0}, maxDims{H5S_UNLIMITED};
   for (hsize_t d : rowDims) {
     dims.push_back(d);
@@ -192,8 +191,7 @@ Dataset createSeries(hid_t loc, const std::string& name, hid_t fileType,
   return Dataset(d);
 }
 
-void writeAttribute(hid_t object, const std::string& name, hid_t fileType, hid_t memType,
-                    const void* value) {
+void writeAttribute(hid_t object, const std::string& name, hid_t fileType, hid_t memType, const void* value) {
   Dataspace space(check(H5Screate(H5S_SCALAR), "creating a dataspace"));
   Attribute a(H5Acreate2(object, name.c_str(), fileType, space.get(), H5P_DEFAULT, H5P_DEFAULT));
   if (!a || H5Awrite(a.get(), memType, value) < 0) {
@@ -239,7 +237,8 @@ void writeRow(hid_t dataset, hsize_t row, hid_t memType, const void* data) {
   }
 }
 
-std::size_t checkedElements(const std::vector<hsize_t>& dims, std::size_t elementBytes, const std::string& what) {
+std::size_t checkedElements(const std::vector<hsize_t>& dims, std::size_t elementBytes,
+                            const std::string& what) {
   std::uint64_t bytes = elementBytes, elements = 1;
   std::string shape;
   for (hsize_t d : dims) {
@@ -270,11 +269,11 @@ void readRows(hid_t dataset, hsize_t first, hsize_t count, hid_t memType, void* 
   if (count == 0) return;
   std::vector<hsize_t> memDims;
   Dataspace file = rowSelection(dataset, first, count, memDims);
-  checkCapacity(dataset, static_cast<hsize_t>(check(H5Sget_select_npoints(file.get()), "counting values")), capacity);
+  checkCapacity(dataset, static_cast<hsize_t>(check(H5Sget_select_npoints(file.get()), "counting values")),
+                capacity);
   Dataspace mem = simpleSpace(memDims);
   if (H5Dread(dataset, memType, mem.get(), file.get(), H5P_DEFAULT, out) < 0) {
-    fail(dataset, "reading rows " + std::to_string(first) + ".." +
-         std::to_string(first + count) + " failed");
+    fail(dataset, "reading rows " + std::to_string(first) + ".." + std::to_string(first + count) + " failed");
   }
 }
 
@@ -286,7 +285,9 @@ void writeAll(hid_t dataset, hid_t memType, const void* data) {
 
 void readAll(hid_t dataset, hid_t memType, void* out, std::size_t capacity) {
   Dataspace space(check(H5Dget_space(dataset), "reading a dataspace"));
-  checkCapacity(dataset, static_cast<hsize_t>(check(H5Sget_simple_extent_npoints(space.get()), "counting values")), capacity);
+  checkCapacity(dataset,
+                static_cast<hsize_t>(check(H5Sget_simple_extent_npoints(space.get()), "counting values")),
+                capacity);
   if (H5Dread(dataset, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0) {
     fail(dataset, "read failed");
   }

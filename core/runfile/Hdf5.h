@@ -92,24 +92,22 @@ std::string nameOf(hid_t object);
 PropList fileAccess(H5F_libver_t low);
 
 // ---- creation (the writer, before SWMR writing starts) ----
-Type variableString();              // UTF-8, what h5py writes for str
+Type variableString();                // UTF-8, what h5py writes for str
 Type fixedString(std::size_t bytes);  // UTF-8, NUL-padded: the only strings SWMR may overwrite
-Type boolType();                    // enum int8 FALSE/TRUE: h5py reads it as numpy.bool_
+Type boolType();                      // enum int8 FALSE/TRUE: h5py reads it as numpy.bool_
 // trackOrder: remember link creation order, so members list in the order they were made.
 Group createGroup(hid_t loc, const std::string& name, bool trackOrder = false);
 // A fixed-size dataset, written from `data` (nullptr: left at zero). chunkRows > 0 chunks it
 // along the first axis and deflates it; otherwise it is contiguous and allocated at once, so a
 // later overwrite under SWMR never needs new file space.
-Dataset createDataset(hid_t loc, const std::string& name, hid_t fileType,
-                      const std::vector<hsize_t>& dims, hid_t memType, const void* data,
-                      hsize_t chunkRows = 0);
+Dataset createDataset(hid_t loc, const std::string& name, hid_t fileType, const std::vector<hsize_t>& dims,
+                      hid_t memType, const void* data, hsize_t chunkRows = 0);
 Dataset createStrings(hid_t loc, const std::string& name, const std::vector<std::string>& values);
 // An appendable series: 0 rows of rowDims, first axis unlimited, chunkRows rows per chunk,
 // shuffle + deflate level 1.
-Dataset createSeries(hid_t loc, const std::string& name, hid_t fileType,
-                     const std::vector<hsize_t>& rowDims, hsize_t chunkRows);
-void writeAttribute(hid_t object, const std::string& name, hid_t fileType, hid_t memType,
-                    const void* value);
+Dataset createSeries(hid_t loc, const std::string& name, hid_t fileType, const std::vector<hsize_t>& rowDims,
+                     hsize_t chunkRows);
+void writeAttribute(hid_t object, const std::string& name, hid_t fileType, hid_t memType, const void* value);
 void writeAttribute(hid_t object, const std::string& name, const std::string& value);
 
 // ---- data ----
@@ -131,7 +129,8 @@ inline constexpr std::uint64_t kMaxReadBytes = std::uint64_t{1} << 31;
 // Elements in an array of shape `dims`, each `elementBytes` large. Throws RunFileError naming
 // `what` when that reaches kMaxReadBytes, counting a zero extent as 1 so no axis can hide behind
 // another one's zero; so every extent that passes also fits an int.
-std::size_t checkedElements(const std::vector<hsize_t>& dims, std::size_t elementBytes, const std::string& what);
+std::size_t checkedElements(const std::vector<hsize_t>& dims, std::size_t elementBytes,
+                            const std::string& what);
 // Strings of any storage (variable or fixed length), trailing NULs dropped.
 std::vector<std::string> readStrings(hid_t dataset);
 void writeString(hid_t dataset, const std::string& value);  // scalar fixed-length; cut to fit

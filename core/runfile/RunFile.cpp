@@ -12,8 +12,8 @@
 namespace centroid::runfile {
 
 std::array<double, kScalarCount> scalarsOf(double loss, double seconds, const Metrics& m) {
-  return {loss,  seconds, m.seedPurity, m.purity, m.nmi, m.ari, m.accuracy,
-          static_cast<double>(m.nonEmptyClusters)};
+  return {loss,  seconds, m.seedPurity, m.purity,
+          m.nmi, m.ari,   m.accuracy,   static_cast<double>(m.nonEmptyClusters)};
 }
 
 void setScalars(EpochSummary& s, const std::array<double, kScalarCount>& v) {
@@ -71,9 +71,7 @@ void take(const nlohmann::json& j, const char* key, T& field) {
   if (auto it = j.find(key); it != j.end()) field = it->template get<T>();
 }
 
-std::string attributeNameFor(const std::string& key) {
-  return key == "dataset" ? "dataset_setting" : key;
-}
+std::string attributeNameFor(const std::string& key) { return key == "dataset" ? "dataset_setting" : key; }
 
 }  // namespace
 
@@ -121,7 +119,7 @@ void writeConfigAttributes(hid_t root, const TrainConfig& config) {
     } else if (value.is_boolean()) {
       std::int8_t b = value.get<bool>() ? 1 : 0;
       h5::writeAttribute(root, name, boolType.get(), boolType.get(), &b);  // HDF5 won't convert int to enum
-    } else if (value.is_number_unsigned()) {  // only the 64-bit seed
+    } else if (value.is_number_unsigned()) {                               // only the 64-bit seed
       std::uint64_t u = value.get<std::uint64_t>();
       h5::writeAttribute(root, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &u);
     } else if (value.is_number_integer()) {
@@ -188,7 +186,8 @@ std::string walkCollection(std::FILE* file, std::uint64_t at, std::uint64_t file
     const std::uint64_t index = littleEndian(&heap[p], 2), bytes = littleEndian(&heap[p + 8], 8);
     if (bytes > size) return where + " holds an object of " + std::to_string(bytes) + " bytes";
     const std::uint64_t need = index > 0 ? kHeader + ((bytes + 7) & ~std::uint64_t{7}) : bytes;
-    if (need == 0 || need > size - p) return where + " has a corrupt object at byte " + std::to_string(at + p);
+    if (need == 0 || need > size - p)
+      return where + " has a corrupt object at byte " + std::to_string(at + p);
     if (index > 0) objects[index] = bytes;
     p += need;
   }

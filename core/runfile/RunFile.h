@@ -26,8 +26,7 @@ class RunWriter {
   // itself uses are refused. Throws RunFileError naming the file and the fault.
   RunWriter(const std::string& path, const TrainConfig& config, const ViewSet& view,
             const std::vector<NamedArray>& weightLayout, const std::vector<BaselineRow>& baselines,
-            const std::string& datasetName,
-            const std::map<std::string, std::string>& extraAttributes = {});
+            const std::string& datasetName, const std::map<std::string, std::string>& extraAttributes = {});
   ~RunWriter();  // closes; status stays as last set
   RunWriter(const RunWriter&) = delete;
   RunWriter& operator=(const RunWriter&) = delete;
@@ -73,14 +72,14 @@ class RunReader {
   std::vector<std::uint8_t> viewImage(std::size_t index) const;
   std::vector<BaselineRow> baselines() const;
 
-  int epochCount() const;                    // complete epochs stored
+  int epochCount() const;                       // complete epochs stored
   std::vector<EpochSummary> summaries() const;  // one per stored epoch, in order
   // The index-th stored epoch (0-based), reading only that epoch's slices. Throws RunFileError.
   EpochFrame frame(int index) const;
 
-  int bestEpoch() const;                     // 0 until an epoch was marked best
+  int bestEpoch() const;  // 0 until an epoch was marked best
   std::vector<NamedArray> bestWeights() const;
-  std::string status() const;                // "running", "completed", "early-stopped", "cancelled", "failed"
+  std::string status() const;  // "running", "completed", "early-stopped", "cancelled", "failed"
   std::string statusReason() const;
 
   // SWMR readers: re-reads the dataset extents; true when new epochs became visible. status()

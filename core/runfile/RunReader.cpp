@@ -66,14 +66,14 @@ std::vector<ByteRange> textReferences(hid_t file) {
 
 struct RunReader::Impl {
   std::string path;
-  h5::File file;  // first member, so it closes after every dataset below
+  h5::File file;      // first member, so it closes after every dataset below
   bool swmr = false;  // opened with H5F_ACC_SWMR_READ: refresh() must re-read metadata
   TrainConfig config;
   std::map<std::string, std::string> attributes;
-  std::optional<ViewSet> view;  // read on first use; its images only when asked for
-  h5::Dataset viewImages;       // open once the view set was read: viewImage() reads from it
+  std::optional<ViewSet> view;     // read on first use; its images only when asked for
+  h5::Dataset viewImages;          // open once the view set was read: viewImage() reads from it
   std::size_t viewImageCount = 0;  // images stored (0 or the view set's size)
-  std::vector<Series> scalars;  // kScalarSeries order
+  std::vector<Series> scalars;     // kScalarSeries order
   Series embedding, centroids, assignments;
   h5::Dataset bestEpoch, status, reason;
   int epochs = 0;
@@ -276,8 +276,7 @@ const ViewSet& RunReader::viewSet(bool withImages) const {
         return h5::Dataset(d);
       };
       ViewSet v;
-      h5::Dataset labels = open("/view/labels"), indices = open("/view/indices"),
-                  split = open("/view/split");
+      h5::Dataset labels = open("/view/labels"), indices = open("/view/indices"), split = open("/view/split");
       m.viewImages = open("/view/images");
       hsize_t n = h5::rows(labels.get());
       if (h5::rows(indices.get()) != n || h5::rows(split.get()) != n) {
@@ -302,7 +301,8 @@ const ViewSet& RunReader::viewSet(bool withImages) const {
   }
   if (withImages && m.view->images.empty() && m.viewImageCount > 0) {
     const ViewSet& v = *m.view;
-    const std::size_t bytes = m.viewImageCount * static_cast<std::size_t>(v.width) * static_cast<std::size_t>(v.height);
+    const std::size_t bytes =
+        m.viewImageCount * static_cast<std::size_t>(v.width) * static_cast<std::size_t>(v.height);
     m.view->images = guarded(m.path, "the view images", [&] {
       std::vector<std::uint8_t> images(bytes);
       h5::readAll(m.viewImages.get(), H5T_NATIVE_UINT8, images.data(), images.size());
@@ -332,7 +332,8 @@ std::vector<BaselineRow> RunReader::baselines() const {
   return guarded(impl_->path, "the baselines", [&] {
     hid_t f = impl_->file.get();
     h5::Dataset names(h5::check(H5Dopen2(f, "/baselines/names", H5P_DEFAULT), "opening /baselines/names"));
-    h5::Dataset metrics(h5::check(H5Dopen2(f, "/baselines/metrics", H5P_DEFAULT), "opening /baselines/metrics"));
+    h5::Dataset metrics(
+        h5::check(H5Dopen2(f, "/baselines/metrics", H5P_DEFAULT), "opening /baselines/metrics"));
     auto labels = h5::readStrings(names.get());
     auto d = h5::dims(metrics.get());
     if (d.size() != 2 || d[0] != labels.size() || d[1] != kBaselineColumns.size()) {
@@ -399,7 +400,8 @@ EpochFrame RunReader::frame(int index) const {
     f.assignments.resize(e[1]);  // a factor of the embedding's count, so checked with it
     h5::readRows(m.embedding.value.get(), row, 1, H5T_NATIVE_FLOAT, f.embedding.data(), f.embedding.size());
     h5::readRows(m.centroids.value.get(), row, 1, H5T_NATIVE_FLOAT, f.centroids.data(), f.centroids.size());
-    h5::readRows(m.assignments.value.get(), row, 1, H5T_NATIVE_INT32, f.assignments.data(), f.assignments.size());
+    h5::readRows(m.assignments.value.get(), row, 1, H5T_NATIVE_INT32, f.assignments.data(),
+                 f.assignments.size());
     return f;
   });
 }
@@ -414,14 +416,16 @@ int RunReader::bestEpoch() const {
 
 std::vector<NamedArray> RunReader::bestWeights() const {
   return guarded(impl_->path, "the best weights", [&] {
-    h5::Group g(h5::check(H5Gopen2(impl_->file.get(), "/best/weights", H5P_DEFAULT), "opening /best/weights"));
+    h5::Group g(
+        h5::check(H5Gopen2(impl_->file.get(), "/best/weights", H5P_DEFAULT), "opening /best/weights"));
     std::vector<std::string> names;
     auto collect = [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
       static_cast<std::vector<std::string>*>(out)->emplace_back(name);
       return 0;
     };
     hsize_t at = 0;  // creation order: the order of the model's parameters
-    h5::check(H5Literate(g.get(), H5_INDEX_CRT_ORDER, H5_ITER_INC, &at, collect, &names), "listing /best/weights");
+    h5::check(H5Literate(g.get(), H5_INDEX_CRT_ORDER, H5_ITER_INC, &at, collect, &names),
+              "listing /best/weights");
     std::vector<NamedArray> out;
     for (const auto& name : names) {
       h5::Dataset d(H5Dopen2(g.get(), name.c_str(), H5P_DEFAULT));
@@ -443,7 +447,8 @@ std::string RunReader::status() const {
 }
 
 std::string RunReader::statusReason() const {
-  return guarded(impl_->path, "the status reason", [&] { return h5::readStrings(impl_->reason.get()).at(0); });
+  return guarded(impl_->path, "the status reason",
+                 [&] { return h5::readStrings(impl_->reason.get()).at(0); });
 }
 
 bool RunReader::refresh() {

@@ -28,7 +28,7 @@ struct Series {
 
 struct RunWriter::Impl {
   std::string path;
-  h5::File file;  // first member, so it closes after every dataset below
+  h5::File file;                // first member, so it closes after every dataset below
   std::vector<Series> scalars;  // kScalarSeries order
   Series embedding, centroids, assignments;
   h5::Dataset bestEpoch, status, reason;
@@ -51,9 +51,8 @@ void checkInputs(const TrainConfig& config, const ViewSet& view, const std::vect
                  const std::map<std::string, std::string>& extra) {
   std::size_t n = view.labels.size();
   if (view.indices.size() != n || view.split.size() != n) {
-    throw RunFileError("view set: labels, indices and split differ in length (" + std::to_string(n) +
-                       ", " + std::to_string(view.indices.size()) + ", " +
-                       std::to_string(view.split.size()) + ")");
+    throw RunFileError("view set: labels, indices and split differ in length (" + std::to_string(n) + ", " +
+                       std::to_string(view.indices.size()) + ", " + std::to_string(view.split.size()) + ")");
   }
   std::size_t pixels = n * static_cast<std::size_t>(view.width) * static_cast<std::size_t>(view.height);
   if (!view.images.empty() && view.images.size() != pixels) {
@@ -65,8 +64,7 @@ void checkInputs(const TrainConfig& config, const ViewSet& view, const std::vect
     throw RunFileError("settings: clusters and embedding dimension must be at least 1");
   }
   for (const auto& w : layout) weightDatasetName(w.name);
-  std::set<std::string> reserved{"format", "format_version", "program", "dataset", "created",
-                                 "config_json"};
+  std::set<std::string> reserved{"format", "format_version", "program", "dataset", "created", "config_json"};
   for (const auto& name : configAttributeNames()) reserved.insert(name);
   for (const auto& [name, value] : extra) {
     if (reserved.count(name)) {
@@ -78,8 +76,8 @@ void checkInputs(const TrainConfig& config, const ViewSet& view, const std::vect
 }  // namespace
 
 void RunWriter::Impl::create(const TrainConfig& config, const ViewSet& view,
-                             const std::vector<NamedArray>& layout,
-                             const std::vector<BaselineRow>& baselines, const std::string& datasetName,
+                             const std::vector<NamedArray>& layout, const std::vector<BaselineRow>& baselines,
+                             const std::string& datasetName,
                              const std::map<std::string, std::string>& extra) {
   // SWMR needs the 1.10 file format; readers older than HDF5 1.10 cannot open the file.
   h5::PropList fapl = h5::fileAccess(H5F_LIBVER_LATEST);
@@ -148,9 +146,9 @@ void RunWriter::Impl::create(const TrainConfig& config, const ViewSet& view,
       table.insert(table.end(), row.begin(), row.end());
     }
     h5::createStrings(g.get(), "names", names);
-    h5::Dataset metrics = h5::createDataset(g.get(), "metrics", H5T_IEEE_F64LE,
-                                            {names.size(), kBaselineColumns.size()},
-                                            H5T_NATIVE_DOUBLE, table.data());
+    h5::Dataset metrics =
+        h5::createDataset(g.get(), "metrics", H5T_IEEE_F64LE, {names.size(), kBaselineColumns.size()},
+                          H5T_NATIVE_DOUBLE, table.data());
     std::vector<const char*> columns(kBaselineColumns.begin(), kBaselineColumns.end());
     h5::Type text = h5::variableString();
     h5::Dataspace space(h5::check(H5Screate_simple(1, std::vector<hsize_t>{columns.size()}.data(), nullptr),
@@ -169,8 +167,8 @@ void RunWriter::Impl::create(const TrainConfig& config, const ViewSet& view,
       std::vector<hsize_t> shape(array.shape.begin(), array.shape.end());
       hsize_t count = 1;
       for (hsize_t d : shape) count *= d;
-      weights.emplace_back(h5::createDataset(w.get(), weightDatasetName(array.name), H5T_IEEE_F32LE,
-                                             shape, H5T_NATIVE_FLOAT, nullptr),
+      weights.emplace_back(h5::createDataset(w.get(), weightDatasetName(array.name), H5T_IEEE_F32LE, shape,
+                                             H5T_NATIVE_FLOAT, nullptr),
                            count);
       weightNames.push_back(array.name);
     }
@@ -190,8 +188,8 @@ void RunWriter::Impl::create(const TrainConfig& config, const ViewSet& view,
 }
 
 RunWriter::RunWriter(const std::string& path, const TrainConfig& config, const ViewSet& view,
-                     const std::vector<NamedArray>& weightLayout,
-                     const std::vector<BaselineRow>& baselines, const std::string& datasetName,
+                     const std::vector<NamedArray>& weightLayout, const std::vector<BaselineRow>& baselines,
+                     const std::string& datasetName,
                      const std::map<std::string, std::string>& extraAttributes)
     : impl_(std::make_unique<Impl>()) {
   h5::QuietErrors quiet;
@@ -264,8 +262,7 @@ void RunWriter::setBest(int epoch, const std::vector<NamedArray>& weights) {
   h5::QuietErrors quiet;
   Impl& m = *impl_;
   auto fault = [&](const std::string& what) {
-    return RunFileError(m.path + ": best weights of epoch " + std::to_string(epoch) +
-                        " not saved: " + what);
+    return RunFileError(m.path + ": best weights of epoch " + std::to_string(epoch) + " not saved: " + what);
   };
   if (weights.size() != m.weightNames.size()) {
     throw fault(std::to_string(weights.size()) + " arrays given, the layout has " +

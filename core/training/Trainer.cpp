@@ -24,9 +24,7 @@ using Clock = std::chrono::steady_clock;
 // About ten progress reports a second: enough for a smooth bar, few enough not to flood a GUI.
 constexpr auto kReportInterval = std::chrono::milliseconds(100);
 
-double secondsSince(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
+double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 TrainConfig checked(TrainConfig c) {
   if (std::string fault = c.validate(); !fault.empty()) throw ConfigError(fault);
@@ -35,8 +33,7 @@ TrainConfig checked(TrainConfig c) {
 
 }  // namespace
 
-Trainer::Impl::Impl(TrainConfig c, std::unique_ptr<Objective> given)
-    : config(checked(std::move(c))) {
+Trainer::Impl::Impl(TrainConfig c, std::unique_ptr<Objective> given) : config(checked(std::move(c))) {
   device = parseDevice(config.device);
   threads = config.threads > 0 ? config.threads
                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -52,7 +49,8 @@ Trainer::Impl::Impl(TrainConfig c, std::unique_ptr<Objective> given)
   };
   if (config.subset > available) throw tooMany("subset", config.subset, available, "training");
   if (config.viewTrain > available) throw tooMany("view set", config.viewTrain, available, "training");
-  if (config.viewTest > data.test.size()) throw tooMany("view set", config.viewTest, data.test.size(), "test");
+  if (config.viewTest > data.test.size())
+    throw tooMany("view set", config.viewTest, data.test.size(), "test");
   if (config.clusters > trainCount)
     throw ConfigError("clusters: K (" + std::to_string(config.clusters) + ") must not exceed the " +
                       std::to_string(trainCount) + " training images");
@@ -87,7 +85,8 @@ Trainer::Impl::Impl(TrainConfig c, std::unique_ptr<Objective> given)
   encoder->to(device);
   // After the encoder: an objective that draws random numbers must not change its weights.
   objective = given ? std::move(given) : makeObjective(config);
-  optimizer = std::make_unique<torch::optim::Adam>(allParameters(), torch::optim::AdamOptions(config.learningRate));
+  optimizer =
+      std::make_unique<torch::optim::Adam>(allParameters(), torch::optim::AdamOptions(config.learningRate));
 }
 
 Trainer::Trainer(TrainConfig config) : impl_(std::make_unique<Impl>(std::move(config), nullptr)) {}
@@ -125,8 +124,8 @@ TrainResult Trainer::run(const Callbacks& callbacks, const std::atomic<bool>* st
   };
 
   if (!s.prepared) {
-    const ObjectiveContext context{s.config, s.train, callbacks.onMessage ? callbacks.onMessage : [](const std::string&) {},
-                                   stop};
+    const ObjectiveContext context{
+        s.config, s.train, callbacks.onMessage ? callbacks.onMessage : [](const std::string&) {}, stop};
     s.objective->prepare(s.encoder, context);
     // A stop during preparation may leave it incomplete: prepared again next time. The epoch
     // loop below sees the flag before its first batch and reports the cancellation as always.
@@ -137,7 +136,8 @@ TrainResult Trainer::run(const Callbacks& callbacks, const std::atomic<bool>* st
     const int epoch = s.epoch + 1;
     s.encoder->train();
     // A fresh generator per epoch: the order depends on seed and epoch only, not on what ran before.
-    auto generator = at::make_generator<at::CPUGeneratorImpl>(s.config.seed + static_cast<std::uint64_t>(epoch));
+    auto generator =
+        at::make_generator<at::CPUGeneratorImpl>(s.config.seed + static_cast<std::uint64_t>(epoch));
     const torch::Tensor order = torch::randperm(n, generator, torch::kLong).to(s.device);
 
     const auto start = Clock::now();
@@ -154,14 +154,14 @@ TrainResult Trainer::run(const Callbacks& callbacks, const std::atomic<bool>* st
       // Sized first: index_select_out then writes in place (resize_ keeps the larger storage).
       batch.resize_({len, s.train.size(1), s.train.size(2), s.train.size(3)});
       at::index_select_out(batch, s.train, 0, order.narrow(0, first, len));
-      const double lr = s.objective->learningRate(epoch, b, batches, s.config.maxEpochs, s.config.learningRate);
+      const double lr =
+          s.objective->learningRate(epoch, b, batches, s.config.maxEpochs, s.config.learningRate);
       for (auto& group : s.optimizer->param_groups())
         static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
       const std::vector<torch::Tensor> carried = s.objective->state();
       const torch::Tensor indices = order.narrow(0, first, len);
       torch::Tensor loss = s.objective->loss(s.encoder, ObjectiveBatch{batch, indices, epoch, b, batches});
-      if (epoch == s.nanEpoch && b + 1 == s.nanBatch)
-        loss = loss + std::numeric_limits<double>::quiet_NaN();
+      if (epoch == s.nanEpoch && b + 1 == s.nanBatch) loss = loss + std::numeric_limits<double>::quiet_NaN();
       // The one synchronisation per batch: the value feeds the NaN check and the running loss.
       const double value = loss.item<double>();
       if (!std::isfinite(value)) {
@@ -201,7 +201,8 @@ TrainResult Trainer::run(const Callbacks& callbacks, const std::atomic<bool>* st
       const EpochFrame frame = s.frame(epoch, epochLoss, seconds);
       if (callbacks.onEpoch) callbacks.onEpoch(frame);
       if (!warnedDivergence && callbacks.onWarning) {
-        if (const std::string w = divergenceWarning(firstBatchLoss, epochLoss, s.config.learningRate); !w.empty()) {
+        if (const std::string w = divergenceWarning(firstBatchLoss, epochLoss, s.config.learningRate);
+            !w.empty()) {
           warnedDivergence = true;
           callbacks.onWarning(w);
         }
@@ -212,8 +213,8 @@ TrainResult Trainer::run(const Callbacks& callbacks, const std::atomic<bool>* st
         if (callbacks.onBest) callbacks.onBest(epoch, s.weights());
       } else if (++sinceBest >= s.config.patience) {
         result.status = TrainStatus::EarlyStopped;
-        result.reason = "patience " + std::to_string(s.config.patience) + " reached: no lower loss since epoch " +
-                        std::to_string(s.bestEpoch);
+        result.reason = "patience " + std::to_string(s.config.patience) +
+                        " reached: no lower loss since epoch " + std::to_string(s.bestEpoch);
         finished = true;
       }
     } catch (const std::exception& ex) {

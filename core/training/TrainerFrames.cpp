@@ -81,10 +81,9 @@ void Trainer::Impl::restoreBest() {
 void loadWeights(Encoder& encoder, const std::vector<NamedArray>& weights) {
   torch::NoGradGuard noGrad;
   for (auto& p : encoder->named_parameters()) {
-    const auto it = std::find_if(weights.begin(), weights.end(),
-                                 [&](const NamedArray& a) { return a.name == p.key(); });
-    if (it == weights.end())
-      throw RunFileError("encoder weights: " + p.key() + " is missing");
+    const auto it =
+        std::find_if(weights.begin(), weights.end(), [&](const NamedArray& a) { return a.name == p.key(); });
+    if (it == weights.end()) throw RunFileError("encoder weights: " + p.key() + " is missing");
     const auto expected = p.value().sizes().vec();
     std::int64_t count = 1;
     for (auto d : it->shape) count *= d;
@@ -101,8 +100,10 @@ void loadWeights(Encoder& encoder, const std::vector<NamedArray>& weights) {
 
 std::vector<NamedArray> Trainer::weightLayout() const {
   std::vector<NamedArray> out;
-  for (const auto& p : impl_->encoder->named_parameters()) out.push_back({p.key(), p.value().sizes().vec(), {}});
-  for (const NamedArray& extra : impl_->objective->extraWeights()) out.push_back({extra.name, extra.shape, {}});
+  for (const auto& p : impl_->encoder->named_parameters())
+    out.push_back({p.key(), p.value().sizes().vec(), {}});
+  for (const NamedArray& extra : impl_->objective->extraWeights())
+    out.push_back({extra.name, extra.shape, {}});
   return out;
 }
 
@@ -118,15 +119,16 @@ std::vector<float> embedImages(int embedDim, const std::vector<NamedArray>& weig
                                const std::vector<std::uint8_t>& images, int count) {
   constexpr std::int64_t kPixels = 28 * 28;
   if (count < 0 || images.size() != static_cast<std::size_t>(count) * kPixels)
-    throw std::invalid_argument("embedImages: expected " + std::to_string(count) + " images of 28 x 28 bytes, got " +
-                                std::to_string(images.size()) + " bytes");
+    throw std::invalid_argument("embedImages: expected " + std::to_string(count) +
+                                " images of 28 x 28 bytes, got " + std::to_string(images.size()) + " bytes");
   Encoder encoder(embedDim);
   loadWeights(encoder, weights);
   if (count == 0) return {};
   // The same conversion as the dataset loader, so embeddings match the trainer's bit for bit.
-  const torch::Tensor x = torch::from_blob(const_cast<std::uint8_t*>(images.data()), {count, 1, 28, 28}, torch::kUInt8)
-                              .to(torch::kFloat32)
-                              .div_(255.0f);
+  const torch::Tensor x =
+      torch::from_blob(const_cast<std::uint8_t*>(images.data()), {count, 1, 28, 28}, torch::kUInt8)
+          .to(torch::kFloat32)
+          .div_(255.0f);
   return toVector<float>(embed(encoder, x));
 }
 

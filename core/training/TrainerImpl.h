@@ -27,14 +27,14 @@ struct Trainer::Impl {
   Encoder encoder{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer;
   std::unique_ptr<Objective> objective;
-  bool prepared = false;     // objective->prepare() ran (once per trainer, before the first epoch)
+  bool prepared = false;  // objective->prepare() ran (once per trainer, before the first epoch)
 
-  int epoch = 0;             // last finished epoch (1-based; 0 before training)
-  double currentLoss = 0;    // epoch loss belonging to the current weights
+  int epoch = 0;           // last finished epoch (1-based; 0 before training)
+  double currentLoss = 0;  // epoch loss belonging to the current weights
   int bestEpoch = 0;
   double bestLoss = 0;
-  std::vector<torch::Tensor> bestParams;     // encoder's, then the objective's parameters
-  std::vector<torch::Tensor> bestState;      // the objective's state()
+  std::vector<torch::Tensor> bestParams;  // encoder's, then the objective's parameters
+  std::vector<torch::Tensor> bestState;   // the objective's state()
   int nanEpoch = 0, nanBatch = 0;
 
   // Per-thread with OpenMP: run() may execute on a worker thread, so every entry point sets it.

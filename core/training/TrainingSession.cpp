@@ -28,8 +28,8 @@ TrainResult trainToFile(const TrainConfig& config, const std::string& runPath,
   }
 
   const std::map<std::string, std::string> provenance = {{"torch_version", torchVersion()}};
-  RunWriter writer(runPath, config, trainer.viewSet(), trainer.weightLayout(), baselines,
-                   config.dataset, provenance);
+  RunWriter writer(runPath, config, trainer.viewSet(), trainer.weightLayout(), baselines, config.dataset,
+                   provenance);
   if (callbacks.onReady) callbacks.onReady(trainer.viewSet(), baselines, runPath);
 
   Trainer::Callbacks tc;
@@ -78,7 +78,8 @@ std::string defaultRunPath(const TrainConfig& config, const std::string& folder)
   name << "-k" << config.clusters << "-lr" << lr.str();
   // Two runs started within the same second get distinct names.
   fs::path path = fs::path(folder) / (name.str() + ".h5");
-  for (int i = 2; fs::exists(path); ++i) path = fs::path(folder) / (name.str() + "-" + std::to_string(i) + ".h5");
+  for (int i = 2; fs::exists(path); ++i)
+    path = fs::path(folder) / (name.str() + "-" + std::to_string(i) + ".h5");
   return path.string();
 }
 

@@ -17,11 +17,11 @@ class Trainer;
 struct SessionCallbacks {
   // Data loaded and run file created, before the first epoch.
   std::function<void(const ViewSet&, const std::vector<BaselineRow>&, const std::string& runPath)> onReady;
-  std::function<void(const EpochFrame&)> onEpoch;        // after the epoch was saved
-  std::function<void(const BatchProgress&)> onBatch;     // throttled
-  std::function<void(const std::string&)> onMessage;     // progress notes ("computing baselines")
-  std::function<void(const std::string&)> onWarning;     // the run diverges (Trainer::Callbacks)
-  std::function<void(Trainer&)> beforeTraining;          // test hooks (Trainer::injectNaN)
+  std::function<void(const EpochFrame&)> onEpoch;     // after the epoch was saved
+  std::function<void(const BatchProgress&)> onBatch;  // throttled
+  std::function<void(const std::string&)> onMessage;  // progress notes ("computing baselines")
+  std::function<void(const std::string&)> onWarning;  // the run diverges (Trainer::Callbacks)
+  std::function<void(Trainer&)> beforeTraining;       // test hooks (Trainer::injectNaN)
 };
 
 // Trains `config` and writes `runPath` (created or truncated). Throws ConfigError, DataError or

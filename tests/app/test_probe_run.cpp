@@ -115,7 +115,8 @@ TEST(ProbeRun, HugeAllocationsFromTheFileAreRefusedAtOnce) {
   for (const char* name : {"oom-root-object-header", "oom-superblock-driver-info"}) {
     const Outcome o = probe({crashFile(name).string()}, name);
     EXPECT_EQ(o.code, 2) << name << ": " << o.describe() << "\n" << o.err;
-    EXPECT_NE(o.err.find(crashFile(name).string() + ": cannot be opened as HDF5"), std::string::npos) << o.err;
+    EXPECT_NE(o.err.find(crashFile(name).string() + ": cannot be opened as HDF5"), std::string::npos)
+        << o.err;
     EXPECT_LT(o.seconds, 10) << name;
   }
 }

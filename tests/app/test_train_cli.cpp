@@ -36,8 +36,8 @@ Outcome run(const std::vector<std::string>& args, const std::string& name) {
 
 // A small real run: 600 MNIST images, 400 view points.
 std::vector<std::string> smallRun(const fs::path& out, int epochs) {
-  return {"--subset", "600",  "--view-train", "300", "--view-test", "100", "--batch-size", "100",
-          "--epochs", std::to_string(epochs), "--threads", "1", "-o", out.string()};
+  return {"--subset", "600",      "--view-train",         "300",       "--view-test", "100", "--batch-size",
+          "100",      "--epochs", std::to_string(epochs), "--threads", "1",           "-o",  out.string()};
 }
 
 }  // namespace
@@ -64,10 +64,12 @@ INSTANTIATE_TEST_SUITE_P(
                       BadArgument{"NegativeLearningRate", {"--lr", "-1e-3"}, "learning rate"},
                       BadArgument{"ZeroEpochs", {"--epochs", "0"}, "epochs"},
                       BadArgument{"NonNumericEpochs", {"--epochs", "abc"}, "--epochs"},
-                      BadArgument{"MoreClustersThanBatch", {"--clusters", "300", "--batch-size", "256"},
+                      BadArgument{"MoreClustersThanBatch",
+                                  {"--clusters", "300", "--batch-size", "256"},
                                   "must not exceed the batch size"},
                       BadArgument{"UnknownOption", {"--no-such-option"}, "no-such-option"},
-                      BadArgument{"MissingDatasetFolder", {"--dataset", "/nonexistent/folder", "-o", "/tmp/x.h5"},
+                      BadArgument{"MissingDatasetFolder",
+                                  {"--dataset", "/nonexistent/folder", "-o", "/tmp/x.h5"},
                                   "/nonexistent/folder"}),
     [](const ::testing::TestParamInfo<BadArgument>& info) { return info.param.name; });
 

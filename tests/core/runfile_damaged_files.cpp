@@ -132,7 +132,8 @@ TEST(RunFile, DamagedGlobalHeap) {
     std::ofstream(path, std::ios::binary) << b;
     return path;
   };
-  expectOpenFails(patched("-zeroed.h5", heap + 16, std::string(16, '\0')), "damaged file: the global heap at byte");
+  expectOpenFails(patched("-zeroed.h5", heap + 16, std::string(16, '\0')),
+                  "damaged file: the global heap at byte");
   expectOpenFails(patched("-oversized.h5", heap + 24, std::string("\0\0\0\0\0\0\x10\0", 8)),
                   "holds an object of 4503599627370496 bytes");
   {

@@ -94,9 +94,10 @@ inline EpochFrame testFrame(int epoch, int points, int clusters = 10, int dim = 
   f.clusters = clusters;
   for (int i = 0; i < points * dim; ++i) f.embedding.push_back(noise(epoch, 1000 + i));
   for (int i = 0; i < clusters * dim; ++i) f.centroids.push_back(noise(-epoch, i));
-  for (int i = 0; i < points; ++i) f.assignments.push_back(static_cast<std::int32_t>(mix(epoch * 7919 + i) % clusters));
-  f.metrics = {0.5 + epoch * 0.01, 0.4 + epoch * 0.01, 0.3 + epoch * 0.001, 0.2 - epoch * 0.001,
-               0.45 + epoch * 1e-3, clusters - epoch % 2};
+  for (int i = 0; i < points; ++i)
+    f.assignments.push_back(static_cast<std::int32_t>(mix(epoch * 7919 + i) % clusters));
+  f.metrics = {0.5 + epoch * 0.01,  0.4 + epoch * 0.01,  0.3 + epoch * 0.001,
+               0.2 - epoch * 0.001, 0.45 + epoch * 1e-3, clusters - epoch % 2};
   return f;
 }
 

@@ -23,7 +23,8 @@ namespace centroid::testing {
 
 inline std::string tmpPath(const std::string& suffix = ".h5") {
   auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path p = std::filesystem::path(CENTROID_TEST_TMP) / (std::string("runfile-") + info->name() + suffix);
+  std::filesystem::path p =
+      std::filesystem::path(CENTROID_TEST_TMP) / (std::string("runfile-") + info->name() + suffix);
   std::filesystem::remove(p);
   return p.string();
 }
@@ -76,8 +77,8 @@ class Child {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
-    std::vector<std::string> args{RUNFILE_WRITER_CHILD, path, std::to_string(points),
-                                  std::to_string(epochs), std::to_string(delayMs)};
+    std::vector<std::string> args{RUNFILE_WRITER_CHILD, path, std::to_string(points), std::to_string(epochs),
+                                  std::to_string(delayMs)};
     if (markBest) args.emplace_back("best");
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());

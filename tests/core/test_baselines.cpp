@@ -78,7 +78,8 @@ TEST(KMeans, RejectsBadArguments) {
 TEST(KMeans, DuplicatePointsLeaveNoClusterEmpty) {
   // Three distinct points, k = 3, many duplicates: k-means++ and empty-cluster relocation
   // must still give each distinct point its own cluster.
-  const torch::Tensor x = torch::tensor({0.f, 0.f, 0.f, 0.f, 0.f, 1.f, 5.f, 5.f, 5.f}).reshape({9, 1}).contiguous();
+  const torch::Tensor x =
+      torch::tensor({0.f, 0.f, 0.f, 0.f, 0.f, 1.f, 5.f, 5.f, 5.f}).reshape({9, 1}).contiguous();
   const KMeansResult r = kmeans(x, 3, 0, 1);
   EXPECT_EQ(std::get<0>(at::_unique(r.assignments)).numel(), 3);
   EXPECT_NEAR(r.inertia, 0.0, 1e-9);

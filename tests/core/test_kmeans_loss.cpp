@@ -105,8 +105,8 @@ TEST(KMeansLoss, GradientMatchesFiniteDifferences) {
       auto up = x0.clone(), down = x0.clone();
       up[i][j] += eps;
       down[i][j] -= eps;
-      const double fd = (loss.compute(up, c0).loss.item<double>() -
-                         loss.compute(down, c0).loss.item<double>()) / (2 * eps);
+      const double fd =
+          (loss.compute(up, c0).loss.item<double>() - loss.compute(down, c0).loss.item<double>()) / (2 * eps);
       EXPECT_NEAR(grad[i][j].item<double>(), fd, 1e-6 * std::max(1.0, std::abs(fd)))
           << "point " << i << " coordinate " << j;
     }
@@ -206,9 +206,8 @@ TEST(Encoder, OutputShapeAndParameterCount) {
   EXPECT_EQ(parameterCount(encoder), 320 + 12816 + 3084 + 39);
   std::vector<std::string> names;
   for (const auto& p : encoder->named_parameters()) names.push_back(p.key());
-  EXPECT_EQ(names, (std::vector<std::string>{"conv1.weight", "conv1.bias", "conv2.weight",
-                                             "conv2.bias", "fc1.weight", "fc1.bias",
-                                             "fc2.weight", "fc2.bias"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
+                                             "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"}));
   Encoder wide(7);
   EXPECT_EQ(wide->forward(torch::rand({2, 1, 28, 28})).sizes(), (std::vector<std::int64_t>{2, 7}));
   EXPECT_EQ(parameterCount(wide), 320 + 12816 + 3084 + 12 * 7 + 7);

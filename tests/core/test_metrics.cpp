@@ -154,7 +154,8 @@ TEST(Metrics, HandWorkedExample) {
   //      expected 10*9/36 = 2.5, max (10+9)/2 = 9.5 -> (5-2.5)/(9.5-2.5) = 5/14.
   // seedPurity (1 + 2/3 + 3/4)/3 = 29/36; purity and ACC (2+2+3)/9 = 7/9.
   const Metrics m = score({0, 0, 1, 1, 1, 2, 2, 2, 2}, {0, 0, 0, 1, 1, 1, 2, 2, 2}, 3, 3);
-  EXPECT_NEAR(m.nmi, (9 * std::log(3.0) - 6 * std::log(2.0)) / (12 * std::log(3.0) - 5 * std::log(2.0)), kTol);
+  EXPECT_NEAR(m.nmi, (9 * std::log(3.0) - 6 * std::log(2.0)) / (12 * std::log(3.0) - 5 * std::log(2.0)),
+              kTol);
   EXPECT_NEAR(m.nmi, 0.5895098274473048, kTol);
   EXPECT_NEAR(m.ari, 5.0 / 14, kTol);
   EXPECT_NEAR(m.seedPurity, 29.0 / 36, kTol);
@@ -191,11 +192,11 @@ TEST(Metrics, LargeTableDoesNotOverflow) {
 }
 
 TEST(Metrics, InvalidInputThrows) {
-  EXPECT_THROW(contingency({0, 1}, {0}, 2, 2), std::invalid_argument);        // size mismatch
-  EXPECT_THROW(contingency({0, 2}, {0, 1}, 2, 2), std::invalid_argument);     // cluster >= K
-  EXPECT_THROW(contingency({0, -1}, {0, 1}, 2, 2), std::invalid_argument);    // negative cluster
-  EXPECT_THROW(contingency({0, 1}, {0, 10}, 2, 10), std::invalid_argument);   // label >= classes
-  EXPECT_THROW(contingency({}, {}, 0, 2), std::invalid_argument);             // no clusters
+  EXPECT_THROW(contingency({0, 1}, {0}, 2, 2), std::invalid_argument);       // size mismatch
+  EXPECT_THROW(contingency({0, 2}, {0, 1}, 2, 2), std::invalid_argument);    // cluster >= K
+  EXPECT_THROW(contingency({0, -1}, {0, 1}, 2, 2), std::invalid_argument);   // negative cluster
+  EXPECT_THROW(contingency({0, 1}, {0, 10}, 2, 10), std::invalid_argument);  // label >= classes
+  EXPECT_THROW(contingency({}, {}, 0, 2), std::invalid_argument);            // no clusters
   Contingency bad;
   bad.clusters = 2;
   bad.classes = 2;
@@ -264,7 +265,8 @@ TEST(Hungarian, MatchesBruteForceOnRandomMatrices) {
     do {
       double s = 0;
       for (int i = 0; i < std::min(rows, cols); ++i)
-        s += rows <= cols ? cost[static_cast<size_t>(i) * cols + perm[i]] : cost[static_cast<size_t>(perm[i]) * cols + i];
+        s += rows <= cols ? cost[static_cast<size_t>(i) * cols + perm[i]]
+                          : cost[static_cast<size_t>(perm[i]) * cols + i];
       best = std::min(best, s);
     } while (std::next_permutation(perm.begin(), perm.end()));
     ASSERT_DOUBLE_EQ(assignmentCost(cost, cols, match), best) << rows << " x " << cols << ", trial " << trial;
@@ -276,7 +278,8 @@ TEST(Hungarian, LargeMatrixIsFast) {
   const int n = 300;
   std::vector<double> cost(static_cast<size_t>(n) * n);
   for (int i = 0; i < n; ++i)
-    for (int j = 0; j < n; ++j) cost[static_cast<size_t>(i) * n + j] = (i == (j + 17) % n) ? 0 : 1 + (i * 31 + j * 7) % 13;
+    for (int j = 0; j < n; ++j)
+      cost[static_cast<size_t>(i) * n + j] = (i == (j + 17) % n) ? 0 : 1 + (i * 31 + j * 7) % 13;
   const std::vector<int> match = hungarian(cost, n, n);
   EXPECT_DOUBLE_EQ(assignmentCost(cost, n, match), 0.0);
 }

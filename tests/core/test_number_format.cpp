@@ -45,7 +45,7 @@ TEST(ReadableNumber, NotANumber) {
 
 TEST(DivergenceWarning, QuietWithinThreeOrdersOfMagnitude) {
   EXPECT_EQ(divergenceWarning(0.52, 0.47, 1e-4), "");
-  EXPECT_EQ(divergenceWarning(0.52, 519.0, 1e-4), "");  // 998x
+  EXPECT_EQ(divergenceWarning(0.52, 519.0, 1e-4), "");         // 998x
   EXPECT_EQ(divergenceWarning(0.52, std::nan(""), 1e-4), "");  // a NaN stops the run instead
   EXPECT_EQ(divergenceWarning(std::nan(""), 1e9, 1e-4), "");   // no first batch yet
 }

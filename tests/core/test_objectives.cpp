@@ -32,9 +32,9 @@ void expectGradientMatches(const std::function<torch::Tensor(const torch::Tensor
     auto plus = flat.clone(), minus = flat.clone();
     plus[i] += h;
     minus[i] -= h;
-    const double numeric =
-        (f(plus.view_as(x)).item<double>() - f(minus.view_as(x)).item<double>()) / (2 * h);
-    EXPECT_NEAR(analytic.flatten()[i].item<double>(), numeric, 1e-6 + 1e-5 * std::abs(numeric)) << "element " << i;
+    const double numeric = (f(plus.view_as(x)).item<double>() - f(minus.view_as(x)).item<double>()) / (2 * h);
+    EXPECT_NEAR(analytic.flatten()[i].item<double>(), numeric, 1e-6 + 1e-5 * std::abs(numeric))
+        << "element " << i;
   }
 }
 
@@ -75,10 +75,12 @@ TEST(FriendlyTerms, GradientsMatchFiniteDifferences) {
   const torch::Tensor mu = torch::randn({4, 3}, torch::kFloat64);
   const torch::Tensor zn = torch::randn({5, 3}, torch::kFloat64);
   const torch::Tensor pn = softAssignments(zn, mu, 0.7);
-  expectGradientMatches([&](const torch::Tensor& z) { return agreementLoss(softAssignments(z, mu, 0.7), pn); },
-                        torch::randn({5, 3}));
-  expectGradientMatches([&](const torch::Tensor& m) { return negativeEntropyOfMean(softAssignments(zn, m, 0.7)); },
-                        torch::randn({4, 3}));
+  expectGradientMatches(
+      [&](const torch::Tensor& z) { return agreementLoss(softAssignments(z, mu, 0.7), pn); },
+      torch::randn({5, 3}));
+  expectGradientMatches(
+      [&](const torch::Tensor& m) { return negativeEntropyOfMean(softAssignments(zn, m, 0.7)); },
+      torch::randn({4, 3}));
   expectGradientMatches([&](const torch::Tensor& z) { return cauchyInfoNce(z, zn); }, torch::randn({5, 3}));
 }
 
@@ -102,7 +104,8 @@ TEST(NeighbourGraph, ExactNeighboursOnALine) {
 TEST(Augment, NoDistortionKeepsTheImageAndDrawsAreSeeded) {
   torch::manual_seed(0);
   const torch::Tensor img = torch::rand({3, 1, 28, 28});
-  at::Generator g1 = at::make_generator<at::CPUGeneratorImpl>(7), g2 = at::make_generator<at::CPUGeneratorImpl>(7);
+  at::Generator g1 = at::make_generator<at::CPUGeneratorImpl>(7),
+                g2 = at::make_generator<at::CPUGeneratorImpl>(7);
   const torch::Tensor same = augment(img, AugmentOptions{0, 0, 0}, g1);
   EXPECT_LT((same - img).abs().max().item<double>(), 1e-5);
   const torch::Tensor a = augment(img, AugmentOptions{}, g1), b = augment(img, AugmentOptions{}, g2);
@@ -166,7 +169,8 @@ TEST(Objectives, RegistryNamesDefaultsAndErrors) {
 // one learnable scalar, a state it counts batches in, and extra weights.
 class FakeObjective : public Objective {
  public:
-  explicit FakeObjective(int k, int d) : scale_(torch::ones({1}).requires_grad_(true)), centroids_(torch::zeros({k, d})) {
+  explicit FakeObjective(int k, int d)
+      : scale_(torch::ones({1}).requires_grad_(true)), centroids_(torch::zeros({k, d})) {
     for (int i = 0; i < k; ++i) centroids_[i][0] = static_cast<float>(i);
   }
   void prepare(Encoder&, const ObjectiveContext& c) override {
@@ -186,7 +190,9 @@ class FakeObjective : public Objective {
   torch::Tensor centroids() const override { return centroids_; }
   std::vector<torch::Tensor> state() const override { return {count_.clone()}; }
   void setState(const std::vector<torch::Tensor>& s) override { count_ = s[0].clone(); }
-  std::vector<NamedArray> extraWeights() const override { return {{"objective.scale", {1}, {scale_.item<float>()}}}; }
+  std::vector<NamedArray> extraWeights() const override {
+    return {{"objective.scale", {1}, {scale_.item<float>()}}};
+  }
 
   int prepared = 0, batches = 0, nanAt = 0;
   std::int64_t seen = 0, trainImages = 0;

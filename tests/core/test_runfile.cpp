@@ -118,7 +118,8 @@ TEST(RunFile, ViewImagesOnDemand) {
   for (std::size_t i : {std::size_t{0}, std::size_t{1}, std::size_t{977}, std::size_t{points - 1}}) {
     const auto image = r.viewImage(i);
     ASSERT_EQ(image.size(), pixels) << i;
-    EXPECT_TRUE(std::equal(image.begin(), image.end(), want.images.begin() + static_cast<std::ptrdiff_t>(i * pixels)))
+    EXPECT_TRUE(
+        std::equal(image.begin(), image.end(), want.images.begin() + static_cast<std::ptrdiff_t>(i * pixels)))
         << "image " << i;
   }
   EXPECT_TRUE(r.viewImage(points).empty());
@@ -129,9 +130,7 @@ TEST(RunFile, ViewImagesOnDemand) {
 
   // A run stored without images has none to give.
   const std::string bare = tmpPath("-bare.h5");
-  {
-    RunWriter w(bare, testConfig(), testView(50, /*images=*/false), testLayout(), {}, "MNIST");
-  }
+  { RunWriter w(bare, testConfig(), testView(50, /*images=*/false), testLayout(), {}, "MNIST"); }
   RunReader b(bare);
   EXPECT_TRUE(b.viewImage(0).empty());
   EXPECT_TRUE(b.viewSet().images.empty());
@@ -170,7 +169,8 @@ TEST(RunFile, DamagedImagesCostOnlyTheirPopup) {
     r.viewImage(600);
     ADD_FAILURE() << "a damaged image read back";
   } catch (const RunFileError& e) {
-    EXPECT_NE(std::string(e.what()).find(path + ": reading view image 600 failed"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(path + ": reading view image 600 failed"), std::string::npos)
+        << e.what();
   }
   EXPECT_THROW(r.viewSet(true), RunFileError);
   EXPECT_TRUE(r.viewSet(false).images.empty());
@@ -195,9 +195,7 @@ TEST(RunFile, SettingsAreAlsoRootAttributes) {
 
 TEST(RunFile, FreshRunHasDefaults) {
   const std::string path = tmpPath();
-  {
-    RunWriter w(path, TrainConfig{}, testView(5, false), testLayout(), {}, "MNIST");
-  }
+  { RunWriter w(path, TrainConfig{}, testView(5, false), testLayout(), {}, "MNIST"); }
   RunReader r(path);
   EXPECT_EQ(r.attributes().at("torch_version"), "unknown");
   EXPECT_EQ(r.epochCount(), 0);
@@ -235,7 +233,8 @@ TEST(RunFile, WriterRejectsMisfitInput) {
     w.append(bad);
     ADD_FAILURE() << "accepted 19 points for a view set of 20";
   } catch (const RunFileError& e) {
-    EXPECT_NE(std::string(e.what()).find("57 embedding values, expected 20 x 3"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("57 embedding values, expected 20 x 3"), std::string::npos)
+        << e.what();
   }
   auto weights = testWeights(1);
   weights[1].name = "conv9.bias";
@@ -331,7 +330,8 @@ TEST(RunFile, KilledWriterNeverMislabelsBestWeights) {
     const auto stored = r.bestWeights();
     const auto expected = testWeights(best);
     ASSERT_EQ(stored.size(), expected.size());
-    for (std::size_t a = 0; a < stored.size(); ++a) EXPECT_EQ(stored[a].values, expected[a].values) << stored[a].name;
+    for (std::size_t a = 0; a < stored.size(); ++a)
+      EXPECT_EQ(stored[a].values, expected[a].values) << stored[a].name;
   }
   EXPECT_GT(withBest, 0);  // the check above ran
 }
@@ -364,10 +364,12 @@ TEST(RunFile, FailedWriteKeepsEarlierEpochs) {
   }
   signal(SIGXFSZ, oldHandler);
   ASSERT_FALSE(message.empty()) << "no write failed";
-  EXPECT_NE(message.find("epoch " + std::to_string(stored + 1) + " not written"), std::string::npos) << message;
+  EXPECT_NE(message.find("epoch " + std::to_string(stored + 1) + " not written"), std::string::npos)
+      << message;
   EXPECT_NE(message.find("File too large"), std::string::npos) << message;
   EXPECT_NE(message.find("the " + std::to_string(stored) + " epochs stored before are intact"),
-            std::string::npos) << message;
+            std::string::npos)
+      << message;
   RunReader r(path);
   ASSERT_EQ(r.epochCount(), stored);
   for (int i = 0; i < stored; ++i) expectFrameEq(r.frame(i), testFrame(i + 1, points));
@@ -389,8 +391,9 @@ TEST(RunFile, AppendTiming) {
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     double cpuMs = 1000.0 * static_cast<double>(std::clock() - cpuStart) / CLOCKS_PER_SEC;
     double perEpoch = static_cast<double>(fs::file_size(path) - size0) / (epochs - 1);
-    std::printf("[ timing   ] %d x 3 floats: %.1f ms per epoch (%.1f ms CPU), %.0f KiB per epoch (raw %.0f KiB)\n",
-                points, ms / (epochs - 1), cpuMs / (epochs - 1), perEpoch / 1024, points * (3 * 4 + 2) / 1024.0);
+    std::printf(
+        "[ timing   ] %d x 3 floats: %.1f ms per epoch (%.1f ms CPU), %.0f KiB per epoch (raw %.0f KiB)\n",
+        points, ms / (epochs - 1), cpuMs / (epochs - 1), perEpoch / 1024, points * (3 * 4 + 2) / 1024.0);
     EXPECT_LT(ms / (epochs - 1), 2000.0);
   }
 }

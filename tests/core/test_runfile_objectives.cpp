@@ -47,7 +47,8 @@ TEST(RunFileObjectives, SeedRunsStoreNoExtraWeights) {
   RunReader r(path);
   EXPECT_EQ(r.config().objective, "seed");
   EXPECT_TRUE(r.config().objectiveOptions.empty());
-  for (const NamedArray& w : r.bestWeights()) EXPECT_EQ(w.name.rfind("objective.", 0), std::string::npos) << w.name;
+  for (const NamedArray& w : r.bestWeights())
+    EXPECT_EQ(w.name.rfind("objective.", 0), std::string::npos) << w.name;
 }
 
 // A version 1 file as Centroid 0.1.0 wrote it: format_version 1, no objective in config_json.
@@ -71,7 +72,8 @@ TEST(RunFileObjectives, VersionOneFilesOpenAsSeedRuns) {
     std::string json(text);
     H5free_memory(text);
     H5Aclose(cj);
-    for (const std::string key : {",\"objective\":\"seed\"", ",\"objective_options\":null", ",\"objective_options\":{}"}) {
+    for (const std::string key :
+         {",\"objective\":\"seed\"", ",\"objective_options\":null", ",\"objective_options\":{}"}) {
       if (const auto at = json.find(key); at != std::string::npos) json.erase(at, key.size());
     }
     ASSERT_EQ(json.find("objective"), std::string::npos) << json;

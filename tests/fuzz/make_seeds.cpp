@@ -70,8 +70,8 @@ void idxSeeds(const fs::path& dir) {
   spit(dir / "valid-images-idx3-ubyte", images);
   spit(dir / "valid-labels-idx1-ubyte", labels);
   spit(dir / "valid-images-idx3-ubyte.gz", gzip(images));
-  spit(dir / "valid-two-members.gz", gzip(Bytes(images.begin(), images.begin() + 20)) +
-                                          gzip(Bytes(images.begin() + 20, images.end())));
+  spit(dir / "valid-two-members.gz",
+       gzip(Bytes(images.begin(), images.begin() + 20)) + gzip(Bytes(images.begin() + 20, images.end())));
   spit(dir / "valid-4d", idxFile(0x08, {2, 1, 2, 3}, 12));
   spit(dir / "truncated-data", Bytes(images.begin(), images.end() - 5));
   spit(dir / "trailing-bytes", images + Bytes{1, 2, 3});
@@ -93,11 +93,11 @@ void idxSeeds(const fs::path& dir) {
 
 // The smallest run file RunReader reads completely, built with the HDF5 C API in the earliest
 // format (version 0 superblock, version 1 object headers: no metadata checksums, so mutated
-// bytes reach HDF5's parsing and ours instead of failing a checksum): the format attributes, every series with `epochs` rows (chunked, never written: rows
-// read as zeros), a view set of 4 points, one baseline, one weight, best epoch and status; text
-// in fixed-size strings (variable-length ones cost a 4 KB global heap). A few KB, so the fuzzer
-// mutates it quickly. `reshape` gives the named datasets another shape (int32, all ones), for
-// the regression inputs: right names, shapes the format never has.
+// bytes reach HDF5's parsing and ours instead of failing a checksum): the format attributes, every series
+// with `epochs` rows (chunked, never written: rows read as zeros), a view set of 4 points, one baseline, one
+// weight, best epoch and status; text in fixed-size strings (variable-length ones cost a 4 KB global heap). A
+// few KB, so the fuzzer mutates it quickly. `reshape` gives the named datasets another shape (int32, all
+// ones), for the regression inputs: right names, shapes the format never has.
 using Shapes = std::map<std::string, std::vector<hsize_t>>;
 
 void minimalRun(const fs::path& path, hsize_t epochs, const Shapes& reshape = {}) {
@@ -140,7 +140,8 @@ void minimalRun(const fs::path& path, hsize_t epochs, const Shapes& reshape = {}
     maxDims[0] = H5S_UNLIMITED;
     chunk[0] = 1;
     for (auto& c : chunk) c = std::max<hsize_t>(c, 1);
-    hid_t space = H5Screate_simple(static_cast<int>(dims.size()), dims.data(), series ? maxDims.data() : nullptr);
+    hid_t space =
+        H5Screate_simple(static_cast<int>(dims.size()), dims.data(), series ? maxDims.data() : nullptr);
     hid_t lcpl = H5Pcreate(H5P_LINK_CREATE), dcpl = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_create_intermediate_group(lcpl, 1);
     if (series) H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data());
@@ -157,9 +158,12 @@ void minimalRun(const fs::path& path, hsize_t epochs, const Shapes& reshape = {}
                              "non_empty_clusters", "embedding", "centroids", "assignments"}) {
     const std::string group = std::string("/series/") + series;
     dataset(group + "/step", H5T_NATIVE_INT32, {epochs}, true);
-    if (group == "/series/embedding") dataset(group + "/value", H5T_NATIVE_FLOAT, {epochs, points, dim}, true);
-    else if (group == "/series/centroids") dataset(group + "/value", H5T_NATIVE_FLOAT, {epochs, clusters, dim}, true);
-    else if (group == "/series/assignments") dataset(group + "/value", H5T_NATIVE_INT32, {epochs, points}, true);
+    if (group == "/series/embedding")
+      dataset(group + "/value", H5T_NATIVE_FLOAT, {epochs, points, dim}, true);
+    else if (group == "/series/centroids")
+      dataset(group + "/value", H5T_NATIVE_FLOAT, {epochs, clusters, dim}, true);
+    else if (group == "/series/assignments")
+      dataset(group + "/value", H5T_NATIVE_INT32, {epochs, points}, true);
     else dataset(group + "/value", H5T_NATIVE_DOUBLE, {epochs}, true);
   }
   const std::uint8_t labels[points] = {0, 1, 1, 0};

@@ -54,7 +54,7 @@ Bytes gzip(const Bytes& raw);
 // An IDX file: big-endian magic, dimensions, then the data.
 Bytes idx(std::uint32_t magic, const std::vector<std::uint32_t>& dims, const Bytes& data);
 Bytes idxImages(std::uint32_t count, std::uint32_t side = 28);  // magic 0x803, noise pixels
-Bytes idxLabels(std::uint32_t count);                          // magic 0x801, labels 0..9
+Bytes idxLabels(std::uint32_t count);                           // magic 0x801, labels 0..9
 
 inline constexpr std::uint32_t kTrainCount = 300, kTestCount = 100;
 inline constexpr const char* kTrainImages = "train-images-idx3-ubyte";
@@ -67,7 +67,8 @@ fs::path writeDataset(const fs::path& dir);
 
 // centroid-train on dir/data, small and quick, writing dir/run.h5; `changes` replace or add
 // options ({"--lr", "0"}).
-std::vector<std::string> trainArgs(const fs::path& dir, const std::map<std::string, std::string>& changes = {});
+std::vector<std::string> trainArgs(const fs::path& dir,
+                                   const std::map<std::string, std::string>& changes = {});
 
 // A case that writes a valid dataset, lets `damage` spoil it and trains on it.
 HostileCase datasetCase(std::string name, std::string input, std::function<void(const fs::path& data)> damage,

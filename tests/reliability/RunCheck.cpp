@@ -93,7 +93,8 @@ RunCheck checkRun(const std::string& path) {
     const std::size_t points = view.labels.size();
     const TrainConfig& config = r.config();
     const auto summaries = r.summaries();
-    if (static_cast<int>(summaries.size()) != c.epochs) c.faults.push_back("summaries and epoch count differ");
+    if (static_cast<int>(summaries.size()) != c.epochs)
+      c.faults.push_back("summaries and epoch count differ");
     for (int i = 0; i < c.epochs; ++i) {
       const std::string at = "epoch " + std::to_string(i + 1) + ": ";
       const EpochFrame f = r.frame(i);

@@ -17,7 +17,8 @@ namespace centroid::reliability {
 namespace {
 
 Prepared openRun(const fs::path& dir, const fs::path& file) {
-  return Prepared{{"--no-3d", "--open", file.string(), "--export-metrics", (dir / "out.csv").string(), "--quit"}};
+  return Prepared{
+      {"--no-3d", "--open", file.string(), "--export-metrics", (dir / "out.csv").string(), "--quit"}};
 }
 
 // A small complete run (synthetic epochs): what the damaged files start from.
@@ -109,7 +110,8 @@ fs::path zeroedChunk(const fs::path& dir, const char* dataset) {
     unsigned mask = 0;
     std::vector<hsize_t> offset(8);
     h5::Dataspace space(H5Dget_space(d.get()));
-    if (H5Dget_chunk_info(d.get(), space.get(), 0, offset.data(), &mask, &address, &size) < 0) address = HADDR_UNDEF;
+    if (H5Dget_chunk_info(d.get(), space.get(), 0, offset.data(), &mask, &address, &size) < 0)
+      address = HADDR_UNDEF;
   }
   if (address == HADDR_UNDEF || size == 0) throw std::runtime_error(std::string("no chunk in ") + dataset);
   Bytes b = readBytes(f);
@@ -166,53 +168,68 @@ INSTANTIATE_TEST_SUITE_P(
     RunFile, HostileInput,
     ::testing::Values(
         runCase("Truncated", "a complete run cut to half its length", truncated, "the file is truncated ("),
-        runCase("ForeignSchema", "an HDF5 file whose format attribute is 'netcdf4'",
-                [](const fs::path& d) { return foreign(d, "netcdf4"); },
-                "not a Centroid run file (format is 'netcdf4')"),
-        runCase("NoFormatAttribute", "an HDF5 file without a format attribute",
-                [](const fs::path& d) { return foreign(d, ""); }, "not a Centroid run file (no 'format' attribute)"),
-        runCase("NewerFormatVersion", "a run with format_version 99",
-                [](const fs::path& d) { return withVersion(d, 99); },
-                "written by a newer Centroid (format 99, this reads 2)"),
-        runCase("ZeroFormatVersion", "a run with format_version 0",
-                [](const fs::path& d) { return withVersion(d, 0); }, "damaged run file (format_version 0)"),
+        runCase(
+            "ForeignSchema", "an HDF5 file whose format attribute is 'netcdf4'",
+            [](const fs::path& d) { return foreign(d, "netcdf4"); },
+            "not a Centroid run file (format is 'netcdf4')"),
+        runCase(
+            "NoFormatAttribute", "an HDF5 file without a format attribute",
+            [](const fs::path& d) { return foreign(d, ""); },
+            "not a Centroid run file (no 'format' attribute)"),
+        runCase(
+            "NewerFormatVersion", "a run with format_version 99",
+            [](const fs::path& d) { return withVersion(d, 99); },
+            "written by a newer Centroid (format 99, this reads 2)"),
+        runCase(
+            "ZeroFormatVersion", "a run with format_version 0",
+            [](const fs::path& d) { return withVersion(d, 0); }, "damaged run file (format_version 0)"),
         runCase("MissingSeries", "a run without /series/embedding", withoutEmbedding,
                 "damaged run file: cannot open /series/embedding/step"),
-        runCase("KilledWhileCreating", "an HDF5 file whose writer died before SWMR started", killedWhileCreating,
+        runCase("KilledWhileCreating", "an HDF5 file whose writer died before SWMR started",
+                killedWhileCreating,
                 "its writer stopped while creating the file, before any epoch was stored"),
         // Zeros over the view set's pixels no longer refuse a run: the window reads a digit's
         // image only for its hover popup (RunFile.DamagedImagesCostOnlyTheirPopup).
-        runCase("ZeroedChunk", "a run whose loss series' data chunk is zeros (inflate fails)",
-                [](const fs::path& d) { return zeroedChunk(d, "/series/loss/value"); },
-                "reading the epoch summaries failed"),
+        runCase(
+            "ZeroedChunk", "a run whose loss series' data chunk is zeros (inflate fails)",
+            [](const fs::path& d) { return zeroedChunk(d, "/series/loss/value"); },
+            "reading the epoch summaries failed"),
         // HDF5 1.10 loops forever on this one (found here; RunReader now checks first).
-        runCase("ZeroedGlobalHeap", "a run whose text heap's first object header is zeros",
-                [](const fs::path& d) { return heapPatched(d, 16, Bytes(16, 0)); },
-                "damaged file: the global heap at byte"),
+        runCase(
+            "ZeroedGlobalHeap", "a run whose text heap's first object header is zeros",
+            [](const fs::path& d) { return heapPatched(d, 16, Bytes(16, 0)); },
+            "damaged file: the global heap at byte"),
         // ... and copies 2^52 bytes out of a 4 KiB buffer on this one (a segfault).
-        runCase("OversizedGlobalHeapObject", "a run whose text heap claims a 2^52-byte object",
-                [](const fs::path& d) { return heapPatched(d, 24, {0, 0, 0, 0, 0, 0, 0x10, 0}); },
-                "holds an object of 4503599627370496 bytes"),
+        runCase(
+            "OversizedGlobalHeapObject", "a run whose text heap claims a 2^52-byte object",
+            [](const fs::path& d) {
+              return heapPatched(d, 24, {0, 0, 0, 0, 0, 0, 0x10, 0});
+            },
+            "holds an object of 4503599627370496 bytes"),
         // ... and reads past its list of objects on this one (a segfault).
         runCase("BadTextReference", "a run whose first class name points at heap object 0x7f7f7f7f",
                 badTextReference, "damaged file: the text reference at byte"),
         // Killed the window with SIGFPE (exit 136) until run files were read in a helper first.
         runCase("CrashesLibhdf5", "a crafted run with a chunk dimension of 0 (libhdf5 divides by it)",
                 crashesLibhdf5, "reading this file crashed the HDF5 library (signal 8, SIGFPE)"),
-        runCase("EmptyFile", "0 bytes",
-                [](const fs::path& d) {
-                  writeBytes(d / "empty.h5", {});
-                  return d / "empty.h5";
-                },
-                "the file is empty (0 bytes)"),
+        runCase(
+            "EmptyFile", "0 bytes",
+            [](const fs::path& d) {
+              writeBytes(d / "empty.h5", {});
+              return d / "empty.h5";
+            },
+            "the file is empty (0 bytes)"),
         runCase("NotHdf5", "a CSV file named .h5", textFile, "not an HDF5 file"),
-        runCase("Directory", "a folder named run.h5",
-                [](const fs::path& d) {
-                  fs::create_directory(d / "run.h5");
-                  return d / "run.h5";
-                },
-                "is a folder, not a run file"),
-        runCase("MissingFile", "a path to nothing", [](const fs::path& d) { return d / "none.h5"; }, "no such file")),
+        runCase(
+            "Directory", "a folder named run.h5",
+            [](const fs::path& d) {
+              fs::create_directory(d / "run.h5");
+              return d / "run.h5";
+            },
+            "is a folder, not a run file"),
+        runCase(
+            "MissingFile", "a path to nothing", [](const fs::path& d) { return d / "none.h5"; },
+            "no such file")),
     caseName);
 
 // Damage at many places of a good run: 16 zero bytes, or 8 inverted bytes, every 509 bytes.
@@ -253,7 +270,8 @@ TEST(DamagedRunFile, SweepNeverCrashesOrHangs) {
       }
       int status = 0;
       waitpid(pid, &status, 0);
-      const std::string what = (invert ? "inverted" : "zeroed") + std::string(" at byte ") + std::to_string(at);
+      const std::string what =
+          (invert ? "inverted" : "zeroed") + std::string(" at byte ") + std::to_string(at);
       if (WIFSIGNALED(status)) {
         failures.push_back(what + ": signal " + std::to_string(WTERMSIG(status)));
       } else if (WEXITSTATUS(status) == 0) {
@@ -261,8 +279,9 @@ TEST(DamagedRunFile, SweepNeverCrashesOrHangs) {
       } else if (WEXITSTATUS(status) == 2) {
         ++refused;
       } else {
-        failures.push_back(what + ": exit " + std::to_string(WEXITSTATUS(status)) +
-                           (WEXITSTATUS(status) == 3 ? " (message without the path)" : " (not a RunFileError)"));
+        failures.push_back(
+            what + ": exit " + std::to_string(WEXITSTATUS(status)) +
+            (WEXITSTATUS(status) == 3 ? " (message without the path)" : " (not a RunFileError)"));
       }
     }
   }

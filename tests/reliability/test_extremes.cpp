@@ -42,7 +42,8 @@ std::vector<Extreme> extremes() {
 }
 
 std::vector<std::string> smallGuiRun(std::vector<std::string> args) {
-  for (const char* a : {"--epochs", "2", "--subset", "500", "--points", "600", "--threads", "1"}) args.push_back(a);
+  for (const char* a : {"--epochs", "2", "--subset", "500", "--points", "600", "--threads", "1"})
+    args.push_back(a);
   return args;
 }
 
@@ -56,11 +57,11 @@ void expectNoCrash(const Outcome& o, const std::string& what) {
 // Opens the file in the window (drawn and exported) as a user opening a sweep's result would.
 void reopen(const fs::path& file, const fs::path& dir) {
   fs::create_directories(dir / "reopen");
-  const Outcome o = centroid::proc::run(
-      CENTROID_GUI_EXE,
-      {"--open", file.string(), "--window-screenshot", (dir / "reopened.png").string(), "--export-metrics",
-       (dir / "metrics.csv").string(), "--quit"},
-      dir / "reopen", 120s);
+  const Outcome o =
+      centroid::proc::run(CENTROID_GUI_EXE,
+                          {"--open", file.string(), "--window-screenshot", (dir / "reopened.png").string(),
+                           "--export-metrics", (dir / "metrics.csv").string(), "--quit"},
+                          dir / "reopen", 120s);
   expectNoCrash(o, "reopening " + file.string());
   EXPECT_EQ(o.code, 0) << o.err;
   expectPng(dir / "reopened.png");
@@ -92,7 +93,11 @@ class ExtremeSetting : public ::testing::TestWithParam<Extreme> {};
 TEST_P(ExtremeSetting, WindowTrainsShowsAndReopens) {
   const Extreme& x = GetParam();
   const fs::path dir = centroid::proc::freshDir(std::string("extremes-") + x.name);
-  std::vector<std::string> args = {"--train", "--quit", "--runs-dir", (dir / "runs").string(), "--window-screenshot",
+  std::vector<std::string> args = {"--train",
+                                   "--quit",
+                                   "--runs-dir",
+                                   (dir / "runs").string(),
+                                   "--window-screenshot",
                                    (dir / "trained.png").string()};
   args.insert(args.end(), x.settings.begin(), x.settings.end());
   const Outcome o = centroid::proc::run(CENTROID_GUI_EXE, smallGuiRun(args), dir, 240s);
@@ -120,11 +125,10 @@ INSTANTIATE_TEST_SUITE_P(Sweep, ExtremeSetting, ::testing::ValuesIn(extremes()),
 TEST(Extremes, TrainerTableStaysAlignedAndSaysTheRunDiverges) {
   const fs::path dir = centroid::proc::freshDir("extremes-cli");
   const fs::path file = dir / "big.h5";
-  const Outcome o = centroid::proc::run(
-      CENTROID_TRAIN_EXE,
-      {"--lr", "1000", "--epochs", "2", "--subset", "1000", "--view-train", "500", "--view-test", "200",
-       "--threads", "1", "-o", file.string()},
-      dir, 180s);
+  const Outcome o = centroid::proc::run(CENTROID_TRAIN_EXE,
+                                        {"--lr", "1000", "--epochs", "2", "--subset", "1000", "--view-train",
+                                         "500", "--view-test", "200", "--threads", "1", "-o", file.string()},
+                                        dir, 180s);
   expectNoCrash(o, "centroid-train --lr 1000");
   ASSERT_EQ(o.code, 0) << o.err;
   EXPECT_NE(o.out.find("warning: The loss grew from"), std::string::npos) << o.out;
@@ -147,11 +151,11 @@ TEST(Extremes, TrainerTableStaysAlignedAndSaysTheRunDiverges) {
 TEST(Extremes, RunFileWithExtremeLossSeriesOpensAndExports) {
   const fs::path dir = centroid::proc::freshDir("extremes-file");
   const fs::path file = dir / "extreme.h5";
-  const Outcome o = centroid::proc::run(
-      CENTROID_TRAIN_EXE,
-      {"--epochs", "6", "--patience", "10", "--subset", "500", "--view-train", "300", "--view-test", "100",
-       "--threads", "1", "-o", file.string()},
-      dir, 180s);
+  const Outcome o =
+      centroid::proc::run(CENTROID_TRAIN_EXE,
+                          {"--epochs", "6", "--patience", "10", "--subset", "500", "--view-train", "300",
+                           "--view-test", "100", "--threads", "1", "-o", file.string()},
+                          dir, 180s);
   ASSERT_EQ(o.code, 0) << o.err;
   writeLosses(file, {DBL_MAX, DBL_TRUE_MIN, 1e300, -1e23, 0.0, 4e34});
   reopen(file, dir);
@@ -160,8 +164,8 @@ TEST(Extremes, RunFileWithExtremeLossSeriesOpensAndExports) {
   EXPECT_NE(csv.find("5e-324"), std::string::npos) << csv;
   // The Markdown table rounds for people.
   const Outcome md = centroid::proc::run(
-      CENTROID_GUI_EXE, {"--open", file.string(), "--export-metrics", (dir / "metrics.md").string(), "--quit"},
-      dir, 120s);
+      CENTROID_GUI_EXE,
+      {"--open", file.string(), "--export-metrics", (dir / "metrics.md").string(), "--quit"}, dir, 120s);
   expectNoCrash(md, "markdown export");
   const std::string text = centroid::proc::slurp(dir / "metrics.md");
   EXPECT_NE(text.find("1.798e+308"), std::string::npos) << text;

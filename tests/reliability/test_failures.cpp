@@ -23,13 +23,12 @@ using centroid::reliability::reportedEpochs;
 namespace {
 
 std::vector<std::string> smallRun(const fs::path& file, int epochs) {
-  return {"--subset", "1000", "--view-train", "500", "--view-test", "200", "--batch-size", "100",
-          "--threads", "1", "--epochs", std::to_string(epochs), "-o", file.string()};
+  return {"--subset",     "1000",       "--view-train", "500", "--view-test", "200",
+          "--batch-size", "100",        "--threads",    "1",   "--epochs",    std::to_string(epochs),
+          "-o",           file.string()};
 }
 
-void expectOneLine(const Outcome& o) {
-  EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
-}
+void expectOneLine(const Outcome& o) { EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err; }
 
 }  // namespace
 
@@ -42,11 +41,11 @@ TEST(Failures, FullDiskExitsThreeAndKeepsEveryEpochWrittenBefore) {
   // 2,000 view points of 64 dimensions: ~430 KB of embedding per epoch, so the view set's
   // thumbnails and six or so epochs fit in 3 MiB and a later epoch does not.
   const fs::path file = disk / "run.h5";
-  const Outcome o = centroid::proc::run(CENTROID_TRAIN_EXE,
-                                        {"--subset", "500", "--view-train", "2000", "--view-test", "0", "--dim",
-                                         "64", "--batch-size", "100", "--threads", "1", "--epochs", "60",
-                                         "-o", file.string()},
-                                        dir, 120s);
+  const Outcome o =
+      centroid::proc::run(CENTROID_TRAIN_EXE,
+                          {"--subset", "500", "--view-train", "2000", "--view-test", "0", "--dim", "64",
+                           "--batch-size", "100", "--threads", "1", "--epochs", "60", "-o", file.string()},
+                          dir, 120s);
   ASSERT_FALSE(o.crashedOrHung()) << o.describe() << "\n" << o.err;
   EXPECT_EQ(o.code, 3) << o.err;
   expectOneLine(o);
@@ -55,8 +54,9 @@ TEST(Failures, FullDiskExitsThreeAndKeepsEveryEpochWrittenBefore) {
 
   const int reported = reportedEpochs(o.out);
   EXPECT_GE(reported, 2) << "the disk should hold a few epochs before it fills";
-  const std::string intact = reported == 1 ? "the 1 epoch stored before is intact"
-                                           : "the " + std::to_string(reported) + " epochs stored before are intact";
+  const std::string intact = reported == 1
+                                 ? "the 1 epoch stored before is intact"
+                                 : "the " + std::to_string(reported) + " epochs stored before are intact";
   EXPECT_NE(o.err.find(intact), std::string::npos) << o.err;
 
   const auto c = centroid::reliability::checkRun(file.string());
@@ -141,6 +141,7 @@ TEST_P(StopInterrupt, ExitsWithin1sKeepsEpochsAndSaysCancelled) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Moments, StopInterrupt,
-                         ::testing::Values(Interrupt{"WhileLoading", -1, 0ms}, Interrupt{"EarlyInEpoch", 2, 10ms},
-                                           Interrupt{"MidEpoch", 2, 90ms}, Interrupt{"LateInEpoch", 2, 170ms}),
+                         ::testing::Values(Interrupt{"WhileLoading", -1, 0ms},
+                                           Interrupt{"EarlyInEpoch", 2, 10ms}, Interrupt{"MidEpoch", 2, 90ms},
+                                           Interrupt{"LateInEpoch", 2, 170ms}),
                          [](const ::testing::TestParamInfo<Interrupt>& info) { return info.param.name; });

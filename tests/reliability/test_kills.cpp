@@ -66,7 +66,8 @@ Plan draw(std::mt19937& rng, int i) {
       p.fraction = std::uniform_real_distribution<>(0, 1)(rng);
       return p;
     }
-    case 0: return {Aim::AfterCreate, std::chrono::microseconds(std::uniform_int_distribution<>(0, 20000)(rng))};
+    case 0:
+      return {Aim::AfterCreate, std::chrono::microseconds(std::uniform_int_distribution<>(0, 20000)(rng))};
     default: {
       Plan p{Aim::DuringAppend, std::chrono::microseconds(std::uniform_int_distribution<>(0, 1500)(rng))};
       p.epoch = std::uniform_int_distribution<>(1, 3)(rng);
@@ -95,7 +96,8 @@ class Watch {
     alignas(inotify_event) char buffer[4096];
     int events = 0;
     for (ssize_t n; (n = read(fd_, buffer, sizeof buffer)) > 0;) {
-      for (char* at = buffer; at < buffer + n; at += sizeof(inotify_event) + reinterpret_cast<inotify_event*>(at)->len)
+      for (char* at = buffer; at < buffer + n;
+           at += sizeof(inotify_event) + reinterpret_cast<inotify_event*>(at)->len)
         ++events;
     }
     return events;
@@ -163,7 +165,8 @@ std::string aimAndKill(Plan& plan, const centroid::proc::Child& child, const fs:
 
 TEST(Kills, EveryKillLeavesNoFileOrAReadableRun) {
   unsigned seed = kDefaultSeed;
-  if (const char* s = std::getenv("CENTROID_KILL_SEED")) seed = static_cast<unsigned>(std::strtoul(s, nullptr, 10));
+  if (const char* s = std::getenv("CENTROID_KILL_SEED"))
+    seed = static_cast<unsigned>(std::strtoul(s, nullptr, 10));
   std::mt19937 rng(seed);
   std::map<std::string, int> phases;
   int epochsRead = 0, partialEpochs = 0;
@@ -182,8 +185,8 @@ TEST(Kills, EveryKillLeavesNoFileOrAReadableRun) {
     // (compressing the thumbnails) and each append (640 KB of embedding) long enough to aim at.
     centroid::proc::ScopedChild child(centroid::proc::spawn(
         CENTROID_TRAIN_EXE,
-        {"--subset", "1000", "--view-train", "4000", "--view-test", "1000", "--dim", "32", "--batch-size", "100",
-         "--threads", "1", "--epochs", "1000", "-o", file.string()},
+        {"--subset", "1000", "--view-train", "4000", "--view-test", "1000", "--dim", "32", "--batch-size",
+         "100", "--threads", "1", "--epochs", "1000", "-o", file.string()},
         dir));
     // Lowest priority: on a busy machine the event this test waits for then wakes it ahead of
     // the child, so the kill lands closer to the moment aimed at.
@@ -201,8 +204,9 @@ TEST(Kills, EveryKillLeavesNoFileOrAReadableRun) {
     } else if (!c.readable()) {
       // The writer holds the file as plain "open for write" until every object exists; a kill
       // then leaves it so (or, before its first byte, empty). Both messages say what happened.
-      const bool creating = c.openError.find("stopped while creating the file") != std::string::npos ||
-                            c.openError.find("its writer stopped before writing anything") != std::string::npos;
+      const bool creating =
+          c.openError.find("stopped while creating the file") != std::string::npos ||
+          c.openError.find("its writer stopped before writing anything") != std::string::npos;
       EXPECT_TRUE(creating) << "unreadable: " << c.openError;
       EXPECT_EQ(reported, 0) << c.openError;
       phase = "file creation";
@@ -219,8 +223,9 @@ TEST(Kills, EveryKillLeavesNoFileOrAReadableRun) {
       // stored. (The values reach the disk, extents included, only at the append's first flush,
       // so an earlier kill leaves no trace in the file.)
       const bool appendCut = plan.aim == Aim::DuringAppend && c.epochs == plan.epoch;
-      phase = c.partialRows > 0 || c.epochs > reported || appendCut ? "mid-append (an epoch being saved)"
-                                                                    : "mid-epoch (training; epochs before it stored)";
+      phase = c.partialRows > 0 || c.epochs > reported || appendCut
+                  ? "mid-append (an epoch being saved)"
+                  : "mid-epoch (training; epochs before it stored)";
       partialEpochs += c.partialRows > 0;
     }
     ++phases[phase];

@@ -93,7 +93,8 @@ inline Child spawn(const std::string& exe, const std::vector<std::string>& args,
   c.started = Clock::now();
   c.pid = fork();
   if (c.pid == 0) {
-    if (!std::freopen(outPath.c_str(), "w", stdout) || !std::freopen(errPath.c_str(), "w", stderr)) _exit(126);
+    if (!std::freopen(outPath.c_str(), "w", stdout) || !std::freopen(errPath.c_str(), "w", stderr))
+      _exit(126);
     if (!std::freopen("/dev/null", "r", stdin)) _exit(126);
     execve(exe.c_str(), argv.data(), envp.data());
     _exit(127);

@@ -20,7 +20,8 @@ inline std::vector<double> greyscale(const QImage& image) {
   for (int y = 0; y < rgb.height(); ++y) {
     const uchar* row = rgb.constScanLine(y);
     for (int x = 0; x < rgb.width(); ++x)
-      out[static_cast<std::size_t>(y) * rgb.width() + x] = 0.299 * row[3 * x] + 0.587 * row[3 * x + 1] + 0.114 * row[3 * x + 2];
+      out[static_cast<std::size_t>(y) * rgb.width() + x] =
+          0.299 * row[3 * x] + 0.587 * row[3 * x + 1] + 0.114 * row[3 * x + 2];
   }
   return out;
 }
@@ -49,7 +50,8 @@ inline double ssim(const QImage& a, const QImage& b) {
       double va = 0, vb = 0, cov = 0;
       for (int y = y0; y < y0 + win; ++y)
         for (int x = x0; x < x0 + win; ++x) {
-          const double da = ga[static_cast<std::size_t>(y) * w + x] - ma, db = gb[static_cast<std::size_t>(y) * w + x] - mb;
+          const double da = ga[static_cast<std::size_t>(y) * w + x] - ma,
+                       db = gb[static_cast<std::size_t>(y) * w + x] - mb;
           va += da * da;
           vb += db * db;
           cov += da * db;
@@ -78,7 +80,8 @@ inline int countNear(const QImage& image, const QColor& color, int tolerance = 2
   for (int y = region.top(); y <= region.bottom(); ++y) {
     const uchar* row = rgb.constScanLine(y);
     for (int x = region.left(); x <= region.right(); ++x)
-      count += std::abs(row[3 * x] - color.red()) <= tolerance && std::abs(row[3 * x + 1] - color.green()) <= tolerance &&
+      count += std::abs(row[3 * x] - color.red()) <= tolerance &&
+               std::abs(row[3 * x + 1] - color.green()) <= tolerance &&
                std::abs(row[3 * x + 2] - color.blue()) <= tolerance;
   }
   return count;
@@ -122,14 +125,18 @@ inline BaselineCheck compareWithBaseline(const QImage& image, const QString& bas
   if (!QFileInfo::exists(baselinePath)) {
     QDir().mkpath(QFileInfo(baselinePath).absolutePath());
     image.save(baselinePath);
-    r.message = QStringLiteral("no baseline: wrote %1 from this run; check it by eye and commit it").arg(baselinePath);
+    r.message = QStringLiteral("no baseline: wrote %1 from this run; check it by eye and commit it")
+                    .arg(baselinePath);
     return r;
   }
   const QImage baseline(baselinePath);
   if (baseline.size() != image.size()) {
     r.message = QStringLiteral("size %1x%2 differs from baseline %3 (%4x%5); actual image: %6")
-                    .arg(image.width()).arg(image.height()).arg(baselinePath)
-                    .arg(baseline.width()).arg(baseline.height())
+                    .arg(image.width())
+                    .arg(image.height())
+                    .arg(baselinePath)
+                    .arg(baseline.width())
+                    .arg(baseline.height())
                     .arg(saveForInspection(image, name));
     return r;
   }
@@ -137,7 +144,10 @@ inline BaselineCheck compareWithBaseline(const QImage& image, const QString& bas
   r.ok = r.metric <= threshold;
   if (!r.ok)
     r.message = QStringLiteral("dissimilarity %1 > %2 against %3; actual image: %4")
-                    .arg(r.metric, 0, 'g', 4).arg(threshold).arg(baselinePath).arg(saveForInspection(image, name));
+                    .arg(r.metric, 0, 'g', 4)
+                    .arg(threshold)
+                    .arg(baselinePath)
+                    .arg(saveForInspection(image, name));
   return r;
 }
 

@@ -133,12 +133,8 @@ inline std::string writeBadFile(BadFile kind, const std::string& dir) {
       H5Awrite(a.get(), H5T_NATIVE_INT32, &newer);
       break;
     }
-    case BadFile::Empty:
-      std::ofstream(path).close();
-      break;
-    case BadFile::NotHdf5:
-      std::ofstream(path) << "epoch,loss\n1,0.5\n";
-      break;
+    case BadFile::Empty: std::ofstream(path).close(); break;
+    case BadFile::NotHdf5: std::ofstream(path) << "epoch,loss\n1,0.5\n"; break;
   }
   return path;
 }
@@ -146,16 +142,11 @@ inline std::string writeBadFile(BadFile kind, const std::string& dir) {
 // What the reader says about each (docs/run-file.md, "Errors").
 inline const char* badFileMessage(BadFile kind) {
   switch (kind) {
-    case BadFile::Truncated:
-      return "the file is truncated";
-    case BadFile::Foreign:
-      return "not a Centroid run file";
-    case BadFile::Newer:
-      return "written by a newer Centroid (format 3, this reads 2)";
-    case BadFile::Empty:
-      return "the file is empty";
-    case BadFile::NotHdf5:
-      return "not an HDF5 file";
+    case BadFile::Truncated: return "the file is truncated";
+    case BadFile::Foreign: return "not a Centroid run file";
+    case BadFile::Newer: return "written by a newer Centroid (format 3, this reads 2)";
+    case BadFile::Empty: return "the file is empty";
+    case BadFile::NotHdf5: return "not an HDF5 file";
   }
   return "";
 }

@@ -21,7 +21,9 @@ Q_DECLARE_METATYPE(std::vector<double>)
 namespace {
 
 // Ticks Qt lays out for a dynamic-interval value axis anchored at 0.
-double linearTicks(double min, double max, double step) { return std::floor(max / step) - std::ceil(min / step) + 1; }
+double linearTicks(double min, double max, double step) {
+  return std::floor(max / step) - std::ceil(min / step) + 1;
+}
 
 void checkLinear(const LinearScale& s, double lo, double hi) {
   QVERIFY2(std::isfinite(s.min) && std::isfinite(s.max) && std::isfinite(s.step),
@@ -80,7 +82,8 @@ void checkLossAxis(MetricsCharts& charts, const std::vector<double>& losses) {
     QVERIFY(std::isfinite(value->min()) && std::isfinite(value->max()) && value->min() < value->max());
     QVERIFY(std::isfinite(value->max() - value->min()));
     if (lo <= hi)
-      QVERIFY(value->min() <= std::max(lo, -kMaxAxisMagnitude) && value->max() >= std::min(hi, kMaxAxisMagnitude));
+      QVERIFY(value->min() <= std::max(lo, -kMaxAxisMagnitude) &&
+              value->max() >= std::min(hi, kMaxAxisMagnitude));
     QVERIFY(value->tickInterval() > 0);
     QVERIFY(linearTicks(value->min(), value->max(), value->tickInterval()) <= kMaxTicks + 1);
   }

@@ -94,7 +94,8 @@ Result runCentroid(const QStringList& args, bool display = true) {
   QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
   if (!env.contains("XDG_RUNTIME_DIR")) env.insert("XDG_RUNTIME_DIR", runtime.path());
   if (!display)
-    for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) env.remove(QLatin1String(name));
+    for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+      env.remove(QLatin1String(name));
   p.setProcessEnvironment(env);
   p.setArguments(args);
   p.start();
@@ -358,14 +359,15 @@ void TestExport::tablesWithoutAWindow() {
   QVERIFY2(metrics.ok, qPrintable(metrics.message));
   QVERIFY(metrics.message.contains("bare-metrics.md"));
   QCOMPARE(readText(path("bare-metrics.md")),
-           QString::fromStdString(toMarkdown(metricsTable(RunReader(run_.toStdString()).summaries(),
-                                                          fixtureBaselines(), "k-means loss"))));
+           QString::fromStdString(toMarkdown(
+               metricsTable(RunReader(run_.toStdString()).summaries(), fixtureBaselines(), "k-means loss"))));
   const ExportOutcome clusters = runExport("clusters", job, path("bare-clusters.csv"));
   QVERIFY2(clusters.ok, qPrintable(clusters.message));
   const EpochFrame f = fixtureFrame(2, kPoints);
   const ViewSet v = fixtureView(kPoints, false);
   QCOMPARE(readText(path("bare-clusters.csv")),
-           QString::fromStdString(toCsv(clusterTable(contingency(f.assignments, v.labels, 10, 10), v.classNames))));
+           QString::fromStdString(
+               toCsv(clusterTable(contingency(f.assignments, v.labels, 10, 10), v.classNames))));
   const ExportOutcome wrong = runExport("metrics", job, path("bare.txt"));
   QVERIFY(!wrong.ok);
   QVERIFY(wrong.message.contains("use .csv or .md"));
@@ -380,9 +382,9 @@ void TestExport::commandLineWithoutADisplay() {
   }
   QVERIFY(runCentroid({"--help"}, false).out.contains("Usage: centroid"));
   const QString metrics = path("nodisplay-metrics.csv"), clusters = path("nodisplay-clusters.md");
-  const Result r = runCentroid({"--open", run_, "--export-metrics", metrics, "--export-clusters", clusters,
-                                "--epoch", "3", "--quit"},
-                               false);
+  const Result r = runCentroid(
+      {"--open", run_, "--export-metrics", metrics, "--export-clusters", clusters, "--epoch", "3", "--quit"},
+      false);
   QVERIFY2(r.code == 0, qPrintable(r.err));
   QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
   QCOMPARE(r.out, QStringLiteral("centroid: wrote %1\ncentroid: wrote %2\n").arg(metrics, clusters));
@@ -393,13 +395,14 @@ void TestExport::commandLineWithoutADisplay() {
   QCOMPARE(readText(clusters),
            QString::fromStdString(toMarkdown(clusterTable(t, fixtureView(kPoints, false).classNames))));
   // Without a display the same errors as with one: one line, exit 2.
-  const Result missing = runCentroid({"--open", run_, "--export-metrics", metrics, "--epoch", "99", "--quit"}, false);
+  const Result missing =
+      runCentroid({"--open", run_, "--export-metrics", metrics, "--epoch", "99", "--quit"}, false);
   QCOMPARE(missing.code, 2);
   QCOMPARE(missing.err, QStringLiteral("centroid: --epoch 99: the run has epochs 1 to %1\n").arg(kEpochs));
   // What needs a screen says so in one line and exits 2; nothing aborts.
-  for (const QStringList& args : {QStringList{"--open", run_, "--screenshot", path("s.png"), "--quit"},
-                                  QStringList{"--open", run_, "--frames-dir", path("f"), "--quit"},
-                                  QStringList{}}) {
+  for (const QStringList& args :
+       {QStringList{"--open", run_, "--screenshot", path("s.png"), "--quit"},
+        QStringList{"--open", run_, "--frames-dir", path("f"), "--quit"}, QStringList{}}) {
     const Result screen = runCentroid(args, false);
     QCOMPARE(screen.code, 2);
     QCOMPARE(screen.err.count('\n'), 1);

@@ -63,8 +63,10 @@ struct WorkerCounter {
   int progress = 0, epochs = 0;
   QObject context;
   explicit WorkerCounter(TrainWorker* w) {
-    QObject::connect(w, &TrainWorker::progress, &context, [this] { ++progress; }, Qt::QueuedConnection);
-    QObject::connect(w, &TrainWorker::epochFinished, &context, [this] { ++epochs; }, Qt::QueuedConnection);
+    QObject::connect(
+        w, &TrainWorker::progress, &context, [this] { ++progress; }, Qt::QueuedConnection);
+    QObject::connect(
+        w, &TrainWorker::epochFinished, &context, [this] { ++epochs; }, Qt::QueuedConnection);
   }
 };
 
@@ -118,14 +120,22 @@ void TestMainWindow::controlsValidate_data() {
   QTest::addColumn<QString>("dataset");
   QTest::addColumn<QString>("field");  // empty: valid
 
-  QTest::addRow("defaults are valid") << 10 << 256 << 1e-4 << 5 << "mnist" << "";
-  QTest::addRow("K = batch is valid") << 2 << 2 << 0.5 << 1 << "fashion-mnist" << "";
-  QTest::addRow("K = 1") << 1 << 256 << 1e-4 << 5 << "mnist" << "Clusters";
-  QTest::addRow("K > batch") << 300 << 256 << 1e-4 << 5 << "mnist" << "batch size";
-  QTest::addRow("LR = 0") << 10 << 256 << 0.0 << 5 << "mnist" << "Learning rate";
-  QTest::addRow("LR negative") << 10 << 256 << -1e-3 << 5 << "mnist" << "Learning rate";
-  QTest::addRow("negative patience") << 10 << 256 << 1e-4 << -3 << "mnist" << "Patience";
-  QTest::addRow("missing dataset folder") << 10 << 256 << 1e-4 << 5 << "/nonexistent/mnist" << "Dataset folder";
+  QTest::addRow("defaults are valid") << 10 << 256 << 1e-4 << 5 << "mnist"
+                                      << "";
+  QTest::addRow("K = batch is valid") << 2 << 2 << 0.5 << 1 << "fashion-mnist"
+                                      << "";
+  QTest::addRow("K = 1") << 1 << 256 << 1e-4 << 5 << "mnist"
+                         << "Clusters";
+  QTest::addRow("K > batch") << 300 << 256 << 1e-4 << 5 << "mnist"
+                             << "batch size";
+  QTest::addRow("LR = 0") << 10 << 256 << 0.0 << 5 << "mnist"
+                          << "Learning rate";
+  QTest::addRow("LR negative") << 10 << 256 << -1e-3 << 5 << "mnist"
+                               << "Learning rate";
+  QTest::addRow("negative patience") << 10 << 256 << 1e-4 << -3 << "mnist"
+                                     << "Patience";
+  QTest::addRow("missing dataset folder") << 10 << 256 << 1e-4 << 5 << "/nonexistent/mnist"
+                                          << "Dataset folder";
 }
 
 void TestMainWindow::controlsValidate() {
@@ -155,7 +165,8 @@ void TestMainWindow::controlsValidate() {
   int marked = 0;
   for (QWidget* w : panel.findChildren<QWidget*>()) marked += w->property("invalid").toBool();
   QCOMPARE(marked > 0, !valid);
-  if (!valid) QVERIFY2(panel.messageLabel()->text().contains(field), qPrintable(panel.messageLabel()->text()));
+  if (!valid)
+    QVERIFY2(panel.messageLabel()->text().contains(field), qPrintable(panel.messageLabel()->text()));
 
   // Fixing the field enables Train again, and says so.
   QSignalSpy validity(&panel, &ControlsPanel::validityChanged);
@@ -265,8 +276,8 @@ void TestMainWindow::commandLine_data() {
   QTest::addColumn<int>("viewTrain");
   QTest::addColumn<int>("viewTest");
   QTest::addRow("the README's example")
-      << QStringList{"--train", "--epochs", "3", "--subset", "2000", "--screenshot", "out.png", "--quit"} << -1
-      << 10000 << 10000;
+      << QStringList{"--train", "--epochs", "3", "--subset", "2000", "--screenshot", "out.png", "--quit"}
+      << -1 << 10000 << 10000;
   QTest::addRow("10k points") << QStringList{"--points", "10k"} << -1 << 10000 << 0;
   QTest::addRow("40k points") << QStringList{"--points", "40000"} << -1 << 30000 << 10000;
   QTest::addRow("70k points") << QStringList{"--points", "70k"} << -1 << 60000 << 10000;

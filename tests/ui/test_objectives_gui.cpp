@@ -38,7 +38,8 @@ void expectPng(const fs::path& p) { centroid::proc::expectPng(p, 5000); }
 TEST(ObjectivesInTheWindow, FriendlyObjectiveIsRecordedInTheRunFile) {
   const fs::path dir = centroid::proc::freshDir("gui-objective-friendly");
   const Outcome o = centroid::proc::run(
-      CENTROID_GUI_EXE, tiny({"--objective", "friendly", "--train", "--epochs", "2", "--runs-dir", (dir / "runs").string()}),
+      CENTROID_GUI_EXE,
+      tiny({"--objective", "friendly", "--train", "--epochs", "2", "--runs-dir", (dir / "runs").string()}),
       dir, 240s);
   ASSERT_EQ(o.code, 0) << o.describe() << "\n" << o.err;
   const auto files = runFiles(dir / "runs");
@@ -55,11 +56,11 @@ TEST(ObjectivesInTheWindow, FriendlyObjectiveIsRecordedInTheRunFile) {
 
 TEST(ObjectivesInTheWindow, TrainBothThenCompareTheSavedPair) {
   const fs::path dir = centroid::proc::freshDir("gui-train-both");
-  const Outcome o = centroid::proc::run(
-      CENTROID_GUI_EXE,
-      tiny({"--train-both", "--epochs", "2", "--runs-dir", (dir / "runs").string(), "--screenshot",
-            (dir / "both.png").string()}),
-      dir, 400s);
+  const Outcome o =
+      centroid::proc::run(CENTROID_GUI_EXE,
+                          tiny({"--train-both", "--epochs", "2", "--runs-dir", (dir / "runs").string(),
+                                "--screenshot", (dir / "both.png").string()}),
+                          dir, 400s);
   ASSERT_EQ(o.code, 0) << o.describe() << "\n" << o.err;
   expectPng(dir / "both.png");
   const auto files = runFiles(dir / "runs");
@@ -78,9 +79,10 @@ TEST(ObjectivesInTheWindow, TrainBothThenCompareTheSavedPair) {
   // The saved pair again, at epoch 1, as `centroid --compare` scripts it.
   const std::string seedRun = files[0].string().find("friendly") == std::string::npos ? files[0] : files[1];
   const std::string friendlyRun = seedRun == files[0].string() ? files[1] : files[0];
-  const Outcome c = centroid::proc::run(
-      CENTROID_GUI_EXE, {"--compare", seedRun, friendlyRun, "--epoch", "1", "--screenshot", (dir / "compare.png").string(), "--quit"},
-      dir, 120s);
+  const Outcome c = centroid::proc::run(CENTROID_GUI_EXE,
+                                        {"--compare", seedRun, friendlyRun, "--epoch", "1", "--screenshot",
+                                         (dir / "compare.png").string(), "--quit"},
+                                        dir, 120s);
   ASSERT_EQ(c.code, 0) << c.describe() << "\n" << c.err;
   expectPng(dir / "compare.png");
 

@@ -91,9 +91,8 @@ std::vector<EpochSummary> realisticEpochs(int n) {
     s.epoch = e;
     s.loss = 0.21 + 1.9 * std::exp(-(e - 1) / 2.5) + noise(rng);
     s.seconds = 9.0;
-    s.metrics = {0.31 + 0.12 * t + noise(rng), 0.29 + 0.10 * t + noise(rng),
-                 0.19 + 0.12 * t + noise(rng), 0.13 + 0.07 * t + noise(rng),
-                 0.28 + 0.09 * t + noise(rng), 10};
+    s.metrics = {0.31 + 0.12 * t + noise(rng), 0.29 + 0.10 * t + noise(rng), 0.19 + 0.12 * t + noise(rng),
+                 0.13 + 0.07 * t + noise(rng), 0.28 + 0.09 * t + noise(rng), 10};
     epochs.push_back(s);
   }
   return epochs;
@@ -132,8 +131,8 @@ std::vector<EpochSummary> collapsingRun() {
     if (e.epoch >= 85) {
       const double f = std::exp(-(e.epoch - 85) / 3.0);
       e.loss = 0.03 + (e.loss - 0.03) * f;
-      e.metrics = {0.2 + 0.1 * f, 0.12 + 0.17 * f, 0.03 + 0.16 * f, 0.01 + 0.12 * f,
-                   0.2 + 0.08 * f, e.epoch > 88 ? 2 : 10};
+      e.metrics = {0.2 + 0.1 * f,   0.12 + 0.17 * f, 0.03 + 0.16 * f,
+                   0.01 + 0.12 * f, 0.2 + 0.08 * f,  e.epoch > 88 ? 2 : 10};
     }
   }
   return run;
@@ -177,12 +176,10 @@ class TestPanels : public QObject {
     const PTM& m = *panel_->purityModel();
     QCOMPARE(m.rowCount(), 4 + PTM::kTotalsRows);
     QCOMPARE(m.columnCount(), int(PTM::ColumnCount));
-    const QStringList expected[] = {{"0", "zero", "5", "3", "0.600"},
-                                    {"1", "one", "4", "4", "1.000"},
-                                    {"2", "(empty)", "0", "0", "–"},
-                                    {"3", "two", "3", "2", "0.667"},
-                                    {"all points", "", "12", "9", "0.750"},
-                                    {"mean of 3 non-empty", "", "4.0", "–", "0.756"}};
+    const QStringList expected[] = {
+        {"0", "zero", "5", "3", "0.600"},       {"1", "one", "4", "4", "1.000"},
+        {"2", "(empty)", "0", "0", "–"},        {"3", "two", "3", "2", "0.667"},
+        {"all points", "", "12", "9", "0.750"}, {"mean of 3 non-empty", "", "4.0", "–", "0.756"}};
     for (int r = 0; r < m.clusterCount(); ++r) {
       for (int c = 0; c < PTM::ColumnCount; ++c) {
         QCOMPARE(cell(m, r, c), expected[r][c]);
@@ -272,8 +269,8 @@ class TestPanels : public QObject {
         if (exported.columns[c].key == key) return c;
       return std::size_t(-1);
     };
-    const std::size_t size = column("size"), majority = column("majority"),
-                      count = column("majority_count"), purity = column("purity");
+    const std::size_t size = column("size"), majority = column("majority"), count = column("majority_count"),
+                      purity = column("purity");
     for (int r = 0; r < m.clusterCount(); ++r) {
       const int cluster = m.data(m.index(r, PTM::ClusterColumn), PTM::SortRole).toInt();
       const auto& row = exported.rows[static_cast<std::size_t>(cluster)];
@@ -281,10 +278,12 @@ class TestPanels : public QObject {
       if (row[purity].exact.empty()) {  // an empty cluster: no majority, no purity
         QVERIFY(!m.data(m.index(r, PTM::PurityColumn), PTM::SortRole).isValid());
       } else {
-        QCOMPARE(m.data(m.index(r, PTM::MajorityColumn)).toString(), QString::fromStdString(row[majority].exact));
+        QCOMPARE(m.data(m.index(r, PTM::MajorityColumn)).toString(),
+                 QString::fromStdString(row[majority].exact));
         QCOMPARE(m.data(m.index(r, PTM::MajorityCountColumn), PTM::SortRole).toDouble(),
                  std::stod(row[count].exact));
-        QCOMPARE(m.data(m.index(r, PTM::PurityColumn), PTM::SortRole).toDouble(), std::stod(row[purity].exact));
+        QCOMPARE(m.data(m.index(r, PTM::PurityColumn), PTM::SortRole).toDouble(),
+                 std::stod(row[purity].exact));
       }
     }
     // The "all points" row: the standard purity, as the export's "all" row.

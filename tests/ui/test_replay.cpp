@@ -345,8 +345,9 @@ void TestReplay::libraryCrashLeavesTheRunOnScreen() {
   QSignalSpy closed(w.run(), &RunModel::closed);
 
   QVERIFY(!w.openRun(crafted));
-  const QString expected = crafted + ": reading this file crashed the HDF5 library (signal 8, SIGFPE); "
-                                     "the file is damaged or was crafted, and was not opened";
+  const QString expected = crafted +
+                           ": reading this file crashed the HDF5 library (signal 8, SIGFPE); "
+                           "the file is damaged or was crafted, and was not opened";
   QCOMPARE(w.run()->errorString(), expected);
   QVERIFY2(w.bannerText().contains(expected), qPrintable(w.bannerText()));
   QCOMPARE(closed.count(), 0);
@@ -384,15 +385,17 @@ void TestReplay::helperTimeoutAndAbsence() {
   FileRunSource::setProbeTimeoutMs(15000);
   QVERIFY(!opened);
   QVERIFY2(ms < 5000, qPrintable(QString::number(ms)));
-  QCOMPARE(c.errorString(), run_ + ": reading this file did not finish within 0.3 s; the file is damaged or was "
-                                   "crafted (libhdf5 can loop forever on such files), and was not opened");
+  QCOMPARE(c.errorString(), run_ +
+                                ": reading this file did not finish within 0.3 s; the file is damaged or was "
+                                "crafted (libhdf5 can loop forever on such files), and was not opened");
   QVERIFY(c.isOpen());  // the run opened before stays
   QCOMPARE(c.path(), run_);
 
   FileRunSource::setProbeProgram(QString());  // turned off
   QVERIFY2(c.open(run_), qPrintable(c.errorString()));
   FileRunSource::setProbeProgram(path("no-such-helper"));  // missing: warned about once
-  QTest::ignoreMessage(QtWarningMsg, QRegularExpression("no-such-helper is missing: run files are opened without it"));
+  QTest::ignoreMessage(QtWarningMsg,
+                       QRegularExpression("no-such-helper is missing: run files are opened without it"));
   QVERIFY2(c.open(run_), qPrintable(c.errorString()));
   QVERIFY2(c.open(run_), qPrintable(c.errorString()));  // no second warning
   FileRunSource::setProbeProgram(QStringLiteral(CENTROID_PROBE_EXE));

@@ -44,7 +44,9 @@ class ScriptedSource : public RunSource {
   }
   std::vector<std::uint8_t> viewImage(int, QString*) override { return {}; }
   bool isGrowing() const override { return growing_; }
-  QString status() const override { return growing_ ? QStringLiteral("running") : QStringLiteral("completed"); }
+  QString status() const override {
+    return growing_ ? QStringLiteral("running") : QStringLiteral("completed");
+  }
   QString statusReason() const override { return {}; }
   int bestEpoch() const override { return static_cast<int>(summaries_.size()); }
 
@@ -215,7 +217,8 @@ void TestRunModel::liveSourceTakesOnlyItsRun() {
   live->setReady(view, fixtureBaselines(), QStringLiteral("runs/live.h5"));
   QCOMPARE(opened.count(), 1);
   QCOMPARE(model.path(), QStringLiteral("runs/live.h5"));
-  for (int e = 1; e <= 3; ++e) live->appendFrame(std::make_shared<const EpochFrame>(fixtureFrame(e, kPoints)));
+  for (int e = 1; e <= 3; ++e)
+    live->appendFrame(std::make_shared<const EpochFrame>(fixtureFrame(e, kPoints)));
   QCOMPARE(model.epochCount(), 3);
   QCOMPARE(model.currentEpoch(), 3);
   QCOMPARE(model.status(), QStringLiteral("running"));

@@ -1,4 +1,5 @@
-// Rendering tests of the 3-D scatter view under Xvfb: palette, baseline, modes, degenerate data, picking, transitions.
+// Rendering tests of the 3-D scatter view under Xvfb: palette, baseline, modes, degenerate data, picking,
+// transitions.
 #include <QApplication>
 #include <QMouseEvent>
 #include <QSignalSpy>
@@ -59,7 +60,10 @@ EpochFrame blobFrame(int n = 2000, int dim = 3, std::uint32_t seed = 7, double s
   for (int k = 0; k < 10; ++k) {
     const double a = 6.283185307179586 * k / 10;
     for (int j = 0; j < dim; ++j) {
-      double v = j == 0 ? 3 * std::cos(a) : j == 1 ? 3 * std::sin(a) : j == 2 ? 0.8 * std::sin(2 * a) : 1.5 * rng.normal();
+      double v = j == 0   ? 3 * std::cos(a)
+                 : j == 1 ? 3 * std::sin(a)
+                 : j == 2 ? 0.8 * std::sin(2 * a)
+                          : 1.5 * rng.normal();
       centres[static_cast<std::size_t>(k * dim + j)] = v;
     }
   }
@@ -142,8 +146,8 @@ class TestScatterView : public QObject {
     view->setFrame(blobFrame(), false);
     const QImage image = render();
     const auto check = test::compareWithBaseline(
-        image, QStringLiteral(CENTROID_SOURCE_DIR "/tests/data/baselines/scatterview.png"), kBaselineThreshold,
-        "scatterview");
+        image, QStringLiteral(CENTROID_SOURCE_DIR "/tests/data/baselines/scatterview.png"),
+        kBaselineThreshold, "scatterview");
     qInfo("dissimilarity to the baseline: %.4f (threshold %.2f)", check.metric, kBaselineThreshold);
     QVERIFY2(check.ok, qPrintable(check.message));
   }
@@ -197,16 +201,27 @@ class TestScatterView : public QObject {
     const EpochFrame base = blobFrame();
     QTest::addRow("all points equal") << withPoints(base, [](float* p) { p[0] = p[1] = p[2] = 0.5f; });
     QTest::addRow("all at origin") << withPoints(base, [](float* p) { p[0] = p[1] = p[2] = 0; });
-    QTest::addRow("1e6 offset") << withPoints(base, [](float* p) { p[0] += 1e6f; p[1] += 1e6f; p[2] -= 1e6f; });
-    QTest::addRow("1e6 spread") << withPoints(base, [](float* p) { for (int k = 0; k < 3; ++k) p[k] *= 3e5f; });
-    QTest::addRow("thin ribbon") << withPoints(base, [](float* p) { p[0] *= 0.01f; p[1] *= 0.04f; p[2] *= 0.2f; });
+    QTest::addRow("1e6 offset") << withPoints(base, [](float* p) {
+      p[0] += 1e6f;
+      p[1] += 1e6f;
+      p[2] -= 1e6f;
+    });
+    QTest::addRow("1e6 spread") << withPoints(base, [](float* p) {
+      for (int k = 0; k < 3; ++k) p[k] *= 3e5f;
+    });
+    QTest::addRow("thin ribbon") << withPoints(base, [](float* p) {
+      p[0] *= 0.01f;
+      p[1] *= 0.04f;
+      p[2] *= 0.2f;
+    });
     QTest::addRow("flat plane") << withPoints(base, [](float* p) { p[2] = 0; });
     QTest::addRow("NaN and inf") << withPoints(base, [](float* p) {
       static int i = 0;
       if (++i % 50 == 0) p[i % 3] = (i % 100 == 0) ? NAN : INFINITY;
     });
     EpochFrame collapsed = base;  // the batch-256 collapse: 2 live clusters, 2 centroids far away
-    for (std::size_t i = 0; i < collapsed.assignments.size(); ++i) collapsed.assignments[i] = static_cast<int>(i % 2);
+    for (std::size_t i = 0; i < collapsed.assignments.size(); ++i)
+      collapsed.assignments[i] = static_cast<int>(i % 2);
     collapsed.centroids[3 * 5] = 1e6f;
     collapsed.centroids[3 * 6 + 1] = -2e6f;
     collapsed.loss = 0.03;
@@ -224,8 +239,10 @@ class TestScatterView : public QObject {
     QVERIFY(!image.isNull());
     if (frame.points() > 0) {
       // Something is drawn in the middle: the cloud did not vanish behind a clipping plane.
-      const QRect middle(kViewSize.width() / 4, kViewSize.height() / 4, kViewSize.width() / 2, kViewSize.height() / 2);
-      if (inkPixels(image, middle) < 9) test::saveForInspection(image, QStringLiteral("scatterview-degenerate"));
+      const QRect middle(kViewSize.width() / 4, kViewSize.height() / 4, kViewSize.width() / 2,
+                         kViewSize.height() / 2);
+      if (inkPixels(image, middle) < 9)
+        test::saveForInspection(image, QStringLiteral("scatterview-degenerate"));
       QVERIFY(inkPixels(image, middle) >= 9);
     }
     view->setFrame(blobFrame(), true);  // and the view recovers with the next ordinary frame
@@ -273,7 +290,8 @@ class TestScatterView : public QObject {
     }
     QSignalSpy hovered(view.get(), &ScatterView::pointHovered);
     const QPointF at = view->projectedPoint(777);
-    QMouseEvent move(QEvent::MouseMove, at, view->mapToGlobal(at), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QMouseEvent move(QEvent::MouseMove, at, view->mapToGlobal(at), Qt::NoButton, Qt::NoButton,
+                     Qt::NoModifier);
     QApplication::sendEvent(view.get(), &move);
     QCOMPARE(hovered.count(), 1);
     QVERIFY(hovered.at(0).at(0).toInt() >= 0);
@@ -297,8 +315,13 @@ class TestScatterView : public QObject {
     QTest::addColumn<int>("azimuth");
     QTest::addRow("70k blobs") << blobFrame(70000) << 0;
     QTest::addRow("70k blobs, turned") << blobFrame(70000) << 40;
-    QTest::addRow("70k thin ribbon") << withPoints(blobFrame(70000), [](float* p) { p[0] *= 0.01f; p[1] *= 0.04f; p[2] *= 0.2f; }) << 70;
-    QTest::addRow("70k equal points") << withPoints(blobFrame(70000), [](float* p) { p[0] = p[1] = p[2] = 0.5f; }) << 0;
+    QTest::addRow("70k thin ribbon") << withPoints(blobFrame(70000), [](float* p) {
+      p[0] *= 0.01f;
+      p[1] *= 0.04f;
+      p[2] *= 0.2f;
+    }) << 70;
+    QTest::addRow("70k equal points")
+        << withPoints(blobFrame(70000), [](float* p) { p[0] = p[1] = p[2] = 0.5f; }) << 0;
   }
 
   void cullingKeepsThePicture() {
@@ -309,9 +332,10 @@ class TestScatterView : public QObject {
     render();
     if (azimuth != 0) {  // turn the camera by a drag
       const QPointF c(320, 240);
-      QMouseEvent press(QEvent::MouseButtonPress, c, view->mapToGlobal(c), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
-      QMouseEvent move(QEvent::MouseMove, c + QPointF(azimuth, azimuth / 3), view->mapToGlobal(c), Qt::NoButton,
-                       Qt::LeftButton, Qt::NoModifier);
+      QMouseEvent press(QEvent::MouseButtonPress, c, view->mapToGlobal(c), Qt::LeftButton, Qt::LeftButton,
+                        Qt::NoModifier);
+      QMouseEvent move(QEvent::MouseMove, c + QPointF(azimuth, azimuth / 3), view->mapToGlobal(c),
+                       Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
       QMouseEvent release(QEvent::MouseButtonRelease, c + QPointF(azimuth, azimuth / 3), view->mapToGlobal(c),
                           Qt::LeftButton, Qt::NoButton, Qt::NoModifier);
       for (QMouseEvent* e : {&press, &move, &release}) QApplication::sendEvent(view.get(), e);
@@ -324,7 +348,9 @@ class TestScatterView : public QObject {
     QCOMPARE(view->drawnPointCount(), frame.points());
     qInfo("culling drew %d of %d points", drawn, frame.points());
     const double differing = test::differingFraction(culled, full, 0);
-    if (differing > 0) test::saveForInspection(culled, "scatterview-culled"), test::saveForInspection(full, "scatterview-full");
+    if (differing > 0)
+      test::saveForInspection(culled, "scatterview-culled"),
+          test::saveForInspection(full, "scatterview-full");
     QCOMPARE(differing, 0.0);  // pixel for pixel
     QVERIFY(drawn <= frame.points());
   }
@@ -373,7 +399,8 @@ class TestScatterView : public QObject {
       for (int k = 0; k < clusters; ++k) seen.insert(palette::clusterColor(k, clusters).rgb());
       QCOMPARE(seen.size(), clusters);
     }
-    for (int label = 0; label < 10; ++label) QCOMPARE(palette::labelColor(label), palette::clusterColor(label, 10));
+    for (int label = 0; label < 10; ++label)
+      QCOMPARE(palette::labelColor(label), palette::clusterColor(label, 10));
   }
 
   void dragRotatesCamera() {
@@ -387,7 +414,8 @@ class TestScatterView : public QObject {
       QApplication::sendEvent(view.get(), &e);
     };
     send(QEvent::MouseButtonPress, c, Qt::LeftButton, Qt::LeftButton);
-    for (int i = 1; i <= 5; ++i) send(QEvent::MouseMove, c + QPointF(12 * i, 4 * i), Qt::NoButton, Qt::LeftButton);
+    for (int i = 1; i <= 5; ++i)
+      send(QEvent::MouseMove, c + QPointF(12 * i, 4 * i), Qt::NoButton, Qt::LeftButton);
     send(QEvent::MouseButtonRelease, c + QPointF(60, 20), Qt::LeftButton, Qt::NoButton);
     QVERIFY(rendered.count() > 0 || rendered.wait(5000));
     const QPointF after = view->projectedPoint(0);
@@ -401,10 +429,13 @@ class TestScatterView : public QObject {
     render();
     QVERIFY(view->followsCloud());
     // The cloud moves far away and grows: a following camera keeps it framed.
-    const EpochFrame moved = withPoints(blobFrame(), [](float* p) { for (int a = 0; a < 3; ++a) p[a] = 10 * p[a] + 500; });
+    const EpochFrame moved = withPoints(blobFrame(), [](float* p) {
+      for (int a = 0; a < 3; ++a) p[a] = 10 * p[a] + 500;
+    });
     view->setFrame(moved, false);
     render();
-    for (int i : {0, 100, 500, 1999}) QVERIFY2(inside.contains(view->projectedPoint(i)), "the cloud left the view");
+    for (int i : {0, 100, 500, 1999})
+      QVERIFY2(inside.contains(view->projectedPoint(i)), "the cloud left the view");
     // A drag hands the camera to the user: the next frame does not move it.
     const QPointF c(320, 240);
     auto send = [&](QEvent::Type type, QPointF at, Qt::MouseButton button, Qt::MouseButtons buttons) {

@@ -36,7 +36,8 @@ int runCommandLineExports(const CommandLineExports& request) {
     return 2;
   }
   bool ok = true;
-  const std::pair<const char*, QString> wanted[] = {{"metrics", request.metrics}, {"clusters", request.clusters}};
+  const std::pair<const char*, QString> wanted[] = {{"metrics", request.metrics},
+                                                    {"clusters", request.clusters}};
   for (const auto& [id, path] : wanted) {
     if (path.isEmpty()) continue;
     const ExportOutcome out = runExport(QString::fromLatin1(id), job, path);

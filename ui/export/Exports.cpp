@@ -37,7 +37,8 @@ ExportOutcome runExport(const QString& id, const ExportJob& job, const QString& 
   if (!e) return {false, QObject::tr("no export is called \"%1\"").arg(id)};
   if (e->needsRun() && (!job.run || !job.run->isReady()))
     return {false, QObject::tr("No run to export: train one or open a saved run first.")};
-  if (e->needsView() && !job.view) return {false, QObject::tr("No 3-D view to export: OpenGL is unavailable.")};
+  if (e->needsView() && !job.view)
+    return {false, QObject::tr("No 3-D view to export: OpenGL is unavailable.")};
   return e->write(job, path);
 }
 

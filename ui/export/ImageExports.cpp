@@ -20,9 +20,11 @@ EpochFrame between(const EpochFrame& a, const EpochFrame& b, double t) {
   EpochFrame f = a;
   const auto ft = static_cast<float>(t);
   if (a.embedding.size() == b.embedding.size())
-    for (std::size_t i = 0; i < f.embedding.size(); ++i) f.embedding[i] += (b.embedding[i] - a.embedding[i]) * ft;
+    for (std::size_t i = 0; i < f.embedding.size(); ++i)
+      f.embedding[i] += (b.embedding[i] - a.embedding[i]) * ft;
   if (a.centroids.size() == b.centroids.size())
-    for (std::size_t i = 0; i < f.centroids.size(); ++i) f.centroids[i] += (b.centroids[i] - a.centroids[i]) * ft;
+    for (std::size_t i = 0; i < f.centroids.size(); ++i)
+      f.centroids[i] += (b.centroids[i] - a.centroids[i]) * ft;
   return f;
 }
 
@@ -113,7 +115,8 @@ class FramesExport : public Export {
       for (int s = 0; out.ok && s < steps; ++s) {
         job.view->setFrame(s == 0 ? *current : between(*current, *next, double(s) / steps), false);
         const QImage image = job.view->renderImage(std::clamp(job.scale, 1, 4));
-        const QString file = QDir(dir).filePath(QStringLiteral("frame-%1.png").arg(written + 1, 5, 10, QLatin1Char('0')));
+        const QString file =
+            QDir(dir).filePath(QStringLiteral("frame-%1.png").arg(written + 1, 5, 10, QLatin1Char('0')));
         if (image.isNull() || !image.save(file, "PNG")) {
           out = cannotWrite(file);
           break;
@@ -126,7 +129,8 @@ class FramesExport : public Export {
       current = next;
     }
     if (keep >= 0) run.setCurrentIndex(keep, false);  // back to the epoch the user was looking at
-    if (out.ok) out.message = QObject::tr("Saved %1 frames to %2").arg(written).arg(QDir::toNativeSeparators(dir));
+    if (out.ok)
+      out.message = QObject::tr("Saved %1 frames to %2").arg(written).arg(QDir::toNativeSeparators(dir));
     return out;
   }
 };

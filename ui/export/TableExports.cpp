@@ -34,7 +34,8 @@ class MetricsTableExport : public Export {
     const RunModel& run = *job.run;
     try {
       const std::string method = methodLabel(run.config().objective);
-      writeTextFile(path.toStdString(), render(metricsTable(run.summaries(), run.baselines(), method), format));
+      writeTextFile(path.toStdString(),
+                    render(metricsTable(run.summaries(), run.baselines(), method), format));
     } catch (const std::exception& e) {
       out.message = QObject::tr("Could not export the metrics table.\n%1").arg(QString::fromUtf8(e.what()));
       return out;
@@ -61,8 +62,9 @@ class ClusterTableExport : public Export {
     const EpochFramePtr frame = index >= 0 ? run.frameAt(index) : nullptr;
     const ViewSetPtr view = run.viewSet();
     if (!frame || !view) {
-      out.message = index < 0 ? QObject::tr("No epoch on screen to export: train one or open a saved run first.")
-                              : run.errorString();
+      out.message = index < 0
+                        ? QObject::tr("No epoch on screen to export: train one or open a saved run first.")
+                        : run.errorString();
       return out;
     }
     try {

@@ -5,7 +5,6 @@
 #include <QLocale>
 #include <cmath>
 
-
 namespace centroid::ui {
 
 MetricsTableModel::MetricsTableModel(QObject* parent) : QAbstractTableModel(parent) {}
@@ -69,8 +68,7 @@ int MetricsTableModel::columnCount(const QModelIndex& parent) const {
 }
 
 const Metrics& MetricsTableModel::metricsAt(int row) const {
-  return current_ ? (row == 0 ? current_->metrics : baselines_[row - 1].metrics)
-                  : baselines_[row].metrics;
+  return current_ ? (row == 0 ? current_->metrics : baselines_[row - 1].metrics) : baselines_[row].metrics;
 }
 
 QString MetricsTableModel::methodAt(int row) const {
@@ -127,9 +125,12 @@ QVariant MetricsTableModel::headerData(int section, Qt::Orientation orientation,
   switch (role) {
     case Qt::DisplayRole: {
       // Two-line headers keep the table within a side dock; exports join the lines.
-      static const char* const names[] = {QT_TR_NOOP("Method"), QT_TR_NOOP("Seed\npurity"),
-                                          QT_TR_NOOP("Purity"),  QT_TR_NOOP("NMI"),
-                                          QT_TR_NOOP("ARI"),     QT_TR_NOOP("ACC"),
+      static const char* const names[] = {QT_TR_NOOP("Method"),
+                                          QT_TR_NOOP("Seed\npurity"),
+                                          QT_TR_NOOP("Purity"),
+                                          QT_TR_NOOP("NMI"),
+                                          QT_TR_NOOP("ARI"),
+                                          QT_TR_NOOP("ACC"),
                                           QT_TR_NOOP("Non-empty\nclusters")};
       return tr(names[section]);
     }

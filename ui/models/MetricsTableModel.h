@@ -15,8 +15,16 @@ class MetricsTableModel : public QAbstractTableModel {
   Q_OBJECT
 
  public:
-  enum Column { MethodColumn, SeedPurityColumn, PurityColumn, NmiColumn, AriColumn, AccColumn,
-                NonEmptyColumn, ColumnCount };
+  enum Column {
+    MethodColumn,
+    SeedPurityColumn,
+    PurityColumn,
+    NmiColumn,
+    AriColumn,
+    AccColumn,
+    NonEmptyColumn,
+    ColumnCount
+  };
 
   explicit MetricsTableModel(QObject* parent = nullptr);
 
@@ -36,8 +44,7 @@ class MetricsTableModel : public QAbstractTableModel {
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-  QVariant headerData(int section, Qt::Orientation orientation,
-                      int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
  private:
   struct Current {

@@ -10,7 +10,6 @@
 #include <functional>
 #include <map>
 
-
 namespace centroid::ui {
 namespace {
 
@@ -140,8 +139,7 @@ QVariant PurityTableModel::rawValue(int row, int column) const {
       if (allRow) {
         return static_cast<qlonglong>(totals_.points);
       }
-      return totals_.nonEmpty > 0 ? QVariant(double(totals_.points) / totals_.nonEmpty)
-                                  : QVariant();
+      return totals_.nonEmpty > 0 ? QVariant(double(totals_.points) / totals_.nonEmpty) : QVariant();
     case MajorityCountColumn:
       return allRow ? QVariant(static_cast<qlonglong>(totals_.majoritySum)) : QVariant();
     case PurityColumn: {
@@ -156,8 +154,7 @@ QString PurityTableModel::displayText(int row, int column) const {
   if (isTotalsRow(row)) {
     const bool allRow = row == clusterCount();
     if (column == ClusterColumn) {
-      return allRow ? tr("all points")
-                    : tr("mean of %1 non-empty").arg(totals_.nonEmpty);
+      return allRow ? tr("all points") : tr("mean of %1 non-empty").arg(totals_.nonEmpty);
     }
     const QVariant v = rawValue(row, column);
     if (!v.isValid()) {
@@ -187,13 +184,10 @@ QVariant PurityTableModel::data(const QModelIndex& index, int role) const {
   const int column = index.column();
   const bool totals = isTotalsRow(row);
   switch (role) {
-    case Qt::DisplayRole:
-      return displayText(row, column);
-    case SortRole:
-      return rawValue(row, column);
+    case Qt::DisplayRole: return displayText(row, column);
+    case SortRole: return rawValue(row, column);
     case Qt::TextAlignmentRole:
-      return column == MajorityColumn || (totals && column == ClusterColumn) ? kLeftAligned
-                                                                             : kRightAligned;
+      return column == MajorityColumn || (totals && column == ClusterColumn) ? kLeftAligned : kRightAligned;
     case Qt::FontRole:
       if (totals || rows_[row].cluster.size == 0) {
         QFont f;
@@ -219,8 +213,7 @@ QVariant PurityTableModel::data(const QModelIndex& index, int role) const {
       return tr("Cluster %1: %2 of %3 points are \"%4\"")
           .arg(rows_[row].cluster.cluster)
           .arg(QLocale().toString(static_cast<qlonglong>(rows_[row].majorityCount)),
-               QLocale().toString(rows_[row].cluster.size),
-               className(rows_[row].cluster.majorityLabel));
+               QLocale().toString(rows_[row].cluster.size), className(rows_[row].cluster.majorityLabel));
   }
   return {};
 }
@@ -230,9 +223,8 @@ QVariant PurityTableModel::headerData(int section, Qt::Orientation orientation, 
     return QAbstractTableModel::headerData(section, orientation, role);
   }
   if (role == Qt::DisplayRole) {
-    static const char* const names[] = {QT_TR_NOOP("Cluster"), QT_TR_NOOP("Majority"),
-                                        QT_TR_NOOP("Size"), QT_TR_NOOP("In majority"),
-                                        QT_TR_NOOP("Purity")};
+    static const char* const names[] = {QT_TR_NOOP("Cluster"), QT_TR_NOOP("Majority"), QT_TR_NOOP("Size"),
+                                        QT_TR_NOOP("In majority"), QT_TR_NOOP("Purity")};
     return tr(names[section]);
   }
   if (role == Qt::TextAlignmentRole) {

@@ -11,15 +11,14 @@
 namespace centroid::ui {
 
 // Rows 0..K-1 are clusters (in the current sort order); the last two rows are the totals
-// section (their label fills the cluster and majority columns, where views may span it) and stay at the bottom whatever the sort, which is why sorting lives in the model
-// rather than in a QSortFilterProxyModel.
+// section (their label fills the cluster and majority columns, where views may span it) and stay at the
+// bottom whatever the sort, which is why sorting lives in the model rather than in a QSortFilterProxyModel.
 class PurityTableModel : public QAbstractTableModel {
   Q_OBJECT
 
  public:
   // Reads as a sentence: cluster 3 is mostly "8": 1,041 of its 2,760 points, purity 0.377.
-  enum Column { ClusterColumn, MajorityColumn, SizeColumn, MajorityCountColumn, PurityColumn,
-                ColumnCount };
+  enum Column { ClusterColumn, MajorityColumn, SizeColumn, MajorityCountColumn, PurityColumn, ColumnCount };
   // Raw value of a cell (int/double, -1 or invalid where not applicable); what sort() compares.
   static constexpr int SortRole = Qt::UserRole + 1;
   static constexpr int kTotalsRows = 2;  // "all points" and "mean of non-empty clusters"
@@ -41,8 +40,7 @@ class PurityTableModel : public QAbstractTableModel {
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-  QVariant headerData(int section, Qt::Orientation orientation,
-                      int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
   void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
  private:

@@ -70,8 +70,10 @@ bool probe(const QString& path, QString* error) {
   if (!info.isFile() || !info.isExecutable()) {
     if (!g_warnedNoProbe) {
       g_warnedNoProbe = true;
-      qWarning("%s is missing: run files are opened without it, so a file that crashes libhdf5 "
-               "crashes the window", qPrintable(program));
+      qWarning(
+          "%s is missing: run files are opened without it, so a file that crashes libhdf5 "
+          "crashes the window",
+          qPrintable(program));
     }
     return true;
   }
@@ -96,22 +98,23 @@ bool probe(const QString& path, QString* error) {
       helper.state() != QProcess::NotRunning) {
     helper.kill();
     helper.waitForFinished(2000);
-    *error = QObject::tr("%1: reading this file did not finish within %2 s; the file is damaged or was crafted "
-                "(libhdf5 can loop forever on such files), and was not opened")
+    *error = QObject::tr(
+                 "%1: reading this file did not finish within %2 s; the file is damaged or was crafted "
+                 "(libhdf5 can loop forever on such files), and was not opened")
                  .arg(path, QString::number(static_cast<double>(timeoutMs) / 1000.0, 'g', 4));
     return false;
   }
   if (helper.exitStatus() == QProcess::CrashExit) {
     // On Unix, Qt reports the number of the signal that ended the process as its exit code.
-    *error = QObject::tr("%1: reading this file crashed the HDF5 library (%2); the file is damaged or was "
-                "crafted, and was not opened")
+    *error = QObject::tr(
+                 "%1: reading this file crashed the HDF5 library (%2); the file is damaged or was "
+                 "crafted, and was not opened")
                  .arg(path, describeSignal(helper.exitCode()));
     return false;
   }
   const QString message = QString::fromLocal8Bit(helper.readAllStandardError()).trimmed();
   switch (helper.exitCode()) {
-    case 0:
-      return true;
+    case 0: return true;
     case 2:  // refused: the message names the file and the fault, as RunReader's here would
       *error = message.isEmpty() ? QObject::tr("%1: the file cannot be read").arg(path) : message;
       return false;
@@ -144,7 +147,8 @@ std::unique_ptr<FileRunSource> FileRunSource::open(const QString& path, QString*
     // RunFileError names the file and the fault; anything else (bad_alloc on a huge, damaged
     // extent) gets the file's name in front so the message still says which file.
     const QString what = QString::fromUtf8(e.what());
-    if (error) *error = dynamic_cast<const RunFileError*>(&e) ? what : QStringLiteral("%1: %2").arg(path, what);
+    if (error)
+      *error = dynamic_cast<const RunFileError*>(&e) ? what : QStringLiteral("%1: %2").arg(path, what);
     return nullptr;
   }
   source->path_ = path;

@@ -14,19 +14,31 @@ LiveRunSource::LiveRunSource(TrainWorker* worker, const TrainConfig& config, con
                              QObject* parent)
     : LiveRunSource(config, path, parent) {
   const auto q = Qt::QueuedConnection;
-  connect(worker, &TrainWorker::ready, this,
-          [this](quint64 id, const ViewSetPtr& view, const std::vector<BaselineRow>& baselines, const QString& p) {
-            if (id == runId_) setReady(view, baselines, p);
-          }, q);
-  connect(worker, &TrainWorker::epochFinished, this, [this](quint64 id, const EpochFramePtr& frame) {
-    if (id == runId_) appendFrame(frame);
-  }, q);
-  connect(worker, &TrainWorker::finished, this, [this](quint64 id, const TrainResult& result) {
-    if (id == runId_) finish(result);
-  }, q);
-  connect(worker, &TrainWorker::failed, this, [this](quint64 id, const QString& message) {
-    if (id == runId_) fail(message);
-  }, q);
+  connect(
+      worker, &TrainWorker::ready, this,
+      [this](quint64 id, const ViewSetPtr& view, const std::vector<BaselineRow>& baselines,
+             const QString& p) {
+        if (id == runId_) setReady(view, baselines, p);
+      },
+      q);
+  connect(
+      worker, &TrainWorker::epochFinished, this,
+      [this](quint64 id, const EpochFramePtr& frame) {
+        if (id == runId_) appendFrame(frame);
+      },
+      q);
+  connect(
+      worker, &TrainWorker::finished, this,
+      [this](quint64 id, const TrainResult& result) {
+        if (id == runId_) finish(result);
+      },
+      q);
+  connect(
+      worker, &TrainWorker::failed, this,
+      [this](quint64 id, const QString& message) {
+        if (id == runId_) fail(message);
+      },
+      q);
 }
 
 LiveRunSource::~LiveRunSource() = default;
@@ -77,7 +89,8 @@ EpochFramePtr LiveRunSource::readFrame(int index, QString* error) {
 
 std::vector<std::uint8_t> LiveRunSource::viewImage(int index, QString* error) {
   if (!viewSet_ || index < 0) return {};
-  const std::size_t size = static_cast<std::size_t>(viewSet_->width) * static_cast<std::size_t>(viewSet_->height);
+  const std::size_t size =
+      static_cast<std::size_t>(viewSet_->width) * static_cast<std::size_t>(viewSet_->height);
   const std::size_t begin = static_cast<std::size_t>(index) * size;
   if (begin + size > viewSet_->images.size()) {
     if (error) *error = tr("the view set holds no image %1").arg(index);

@@ -123,7 +123,10 @@ int RunModel::indexOfEpoch(int epoch) const {
 QString RunModel::missingEpochText(int epoch) const {
   const auto& all = summaries();
   if (all.empty()) return tr("--epoch %1: the run has no saved epoch").arg(epoch);
-  return tr("--epoch %1: the run has epochs %2 to %3").arg(epoch).arg(all.front().epoch).arg(all.back().epoch);
+  return tr("--epoch %1: the run has epochs %2 to %3")
+      .arg(epoch)
+      .arg(all.front().epoch)
+      .arg(all.back().epoch);
 }
 
 EpochFramePtr RunModel::frameAt(int index) {
@@ -159,10 +162,8 @@ bool RunModel::setCurrentIndex(int index, bool animate) {
 
 void RunModel::trimCache() {
   for (auto it = cache_.begin(); it != cache_.end();) {
-    if (current_ >= 0 && std::abs(it->first - current_) <= 1)
-      ++it;
-    else
-      it = cache_.erase(it);
+    if (current_ >= 0 && std::abs(it->first - current_) <= 1) ++it;
+    else it = cache_.erase(it);
   }
 }
 

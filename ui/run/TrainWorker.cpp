@@ -33,8 +33,7 @@ quint64 TrainWorker::start(const TrainConfig& config, const QString& runPath) {
   ++busy_;
   // Queued: the lambda runs on this object's thread once any earlier run has returned.
   QMetaObject::invokeMethod(
-      this, [this, id, config, runPath, stop] { run(id, config, runPath, stop); },
-      Qt::QueuedConnection);
+      this, [this, id, config, runPath, stop] { run(id, config, runPath, stop); }, Qt::QueuedConnection);
   return id;
 }
 
@@ -71,12 +70,8 @@ void TrainWorker::run(quint64 id, const TrainConfig& config, const QString& runP
     emit epochFinished(id, std::make_shared<const EpochFrame>(frame));
   };
   cb.onBatch = [this, id](const BatchProgress& p) { emit progress(id, p); };
-  cb.onMessage = [this, id](const std::string& text) {
-    emit message(id, QString::fromStdString(text));
-  };
-  cb.onWarning = [this, id](const std::string& text) {
-    emit warning(id, QString::fromStdString(text));
-  };
+  cb.onMessage = [this, id](const std::string& text) { emit message(id, QString::fromStdString(text)); };
+  cb.onWarning = [this, id](const std::string& text) { emit warning(id, QString::fromStdString(text)); };
 
   // Every exception becomes a message the window can show: a worker thread that lets one
   // escape takes the whole program down (std::terminate), losing the user's session.
@@ -92,8 +87,7 @@ void TrainWorker::run(quint64 id, const TrainConfig& config, const QString& runP
   } catch (const std::bad_alloc&) {
     emit failed(id, tr("Out of memory: try fewer points to show or a smaller batch size."));
   } catch (const std::exception& e) {
-    emit failed(id, tr("Training stopped by an unexpected error: %1")
-                        .arg(QString::fromStdString(e.what())));
+    emit failed(id, tr("Training stopped by an unexpected error: %1").arg(QString::fromStdString(e.what())));
   } catch (...) {
     emit failed(id, tr("Training stopped by an unknown error."));
   }

@@ -38,8 +38,8 @@ class TrainWorker : public QObject {
 
  signals:
   // Data loaded and the run file created, before the first epoch.
-  void ready(quint64 runId, centroid::ui::ViewSetPtr view,
-             std::vector<centroid::BaselineRow> baselines, QString runPath);
+  void ready(quint64 runId, centroid::ui::ViewSetPtr view, std::vector<centroid::BaselineRow> baselines,
+             QString runPath);
   void epochFinished(quint64 runId, centroid::ui::EpochFramePtr frame);
   void progress(quint64 runId, centroid::BatchProgress progress);  // throttled by the trainer
   void message(quint64 runId, QString text);                       // "computing baselines", ...

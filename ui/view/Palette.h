@@ -18,9 +18,9 @@ QColor labelColor(int label);
 QColor clusterColor(int cluster, int clusters);
 
 // The view's theme, shared with tests that count pixels.
-QColor background();      // the 3-D view's clear colour
-QColor foreground();      // text
-QColor mutedForeground(); // hidden legend entries, notes
-QColor markerOutline();   // ring around centroid markers
+QColor background();       // the 3-D view's clear colour
+QColor foreground();       // text
+QColor mutedForeground();  // hidden legend entries, notes
+QColor markerOutline();    // ring around centroid markers
 
 }  // namespace centroid::ui::palette

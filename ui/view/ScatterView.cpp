@@ -15,14 +15,15 @@
 namespace centroid::ui {
 namespace {
 
-constexpr double kPickRadiusPx = 5;     // "under the cursor": a few logical pixels
-constexpr int kClickSlopPx = 3;         // a press and release closer than this is a click
+constexpr double kPickRadiusPx = 5;       // "under the cursor": a few logical pixels
+constexpr int kClickSlopPx = 3;           // a press and release closer than this is a click
 constexpr double kFarCentroidRadii = 20;  // centroids beyond this many cloud radii are "far"
-constexpr int kMaxExportPx = 8192;      // longest side of an exported image
+constexpr int kMaxExportPx = 8192;        // longest side of an exported image
 
 using Rgb = std::array<std::uint8_t, 3>;
 Rgb rgb(const QColor& c) {
-  return {static_cast<std::uint8_t>(c.red()), static_cast<std::uint8_t>(c.green()), static_cast<std::uint8_t>(c.blue())};
+  return {static_cast<std::uint8_t>(c.red()), static_cast<std::uint8_t>(c.green()),
+          static_cast<std::uint8_t>(c.blue())};
 }
 
 }  // namespace
@@ -82,14 +83,17 @@ struct ScatterView::Impl {
       std::array<Rgb, 256> lut;
       for (int l = 0; l < 256; ++l) lut[static_cast<std::size_t>(l)] = rgb(palette::labelColor(l));
       for (int i = 0; i < n; ++i) {
-        const Rgb& c = static_cast<std::size_t>(i) < labels.size() ? lut[labels[static_cast<std::size_t>(i)]] : unknown;
+        const Rgb& c =
+            static_cast<std::size_t>(i) < labels.size() ? lut[labels[static_cast<std::size_t>(i)]] : unknown;
         std::memcpy(out + 3 * static_cast<std::size_t>(i), c.data(), 3);
       }
     } else {
       std::vector<Rgb> lut(static_cast<std::size_t>(std::max(clusters, 0)));
-      for (int k = 0; k < clusters; ++k) lut[static_cast<std::size_t>(k)] = rgb(palette::clusterColor(k, clusters));
+      for (int k = 0; k < clusters; ++k)
+        lut[static_cast<std::size_t>(k)] = rgb(palette::clusterColor(k, clusters));
       for (int i = 0; i < n; ++i) {
-        const int a = static_cast<std::size_t>(i) < assignments.size() ? assignments[static_cast<std::size_t>(i)] : -1;
+        const int a =
+            static_cast<std::size_t>(i) < assignments.size() ? assignments[static_cast<std::size_t>(i)] : -1;
         const Rgb& c = (a >= 0 && a < clusters) ? lut[static_cast<std::size_t>(a)] : unknown;
         std::memcpy(out + 3 * static_cast<std::size_t>(i), c.data(), 3);
       }
@@ -98,11 +102,13 @@ struct ScatterView::Impl {
   }
 
   void updateHidden() {
-    const bool any = std::any_of(hiddenLabels.begin(), hiddenLabels.end(), [](std::uint8_t h) { return h != 0; });
+    const bool any =
+        std::any_of(hiddenLabels.begin(), hiddenLabels.end(), [](std::uint8_t h) { return h != 0; });
     hiddenPoints.clear();
     if (any) {
       hiddenPoints.resize(static_cast<std::size_t>(pointCount()), 0);
-      for (std::size_t i = 0; i < hiddenPoints.size() && i < labels.size(); ++i) hiddenPoints[i] = hiddenLabels[labels[i]];
+      for (std::size_t i = 0; i < hiddenPoints.size() && i < labels.size(); ++i)
+        hiddenPoints[i] = hiddenLabels[labels[i]];
     }
     scene.setHidden(hiddenPoints);
   }
@@ -113,16 +119,19 @@ struct ScatterView::Impl {
       int classes = static_cast<int>(classNames.size());
       if (classes == 0 && !labels.empty()) classes = *std::max_element(labels.begin(), labels.end()) + 1;
       for (int l = 0; l < std::min(classes, 256); ++l) {
-        const QString name = l < static_cast<int>(classNames.size()) ? QString::fromStdString(classNames[static_cast<std::size_t>(l)])
-                                                                     : QString::number(l);
+        const QString name = l < static_cast<int>(classNames.size())
+                                 ? QString::fromStdString(classNames[static_cast<std::size_t>(l)])
+                                 : QString::number(l);
         entries.push_back({name, palette::labelColor(l), hiddenLabels[static_cast<std::size_t>(l)] != 0});
       }
       scene.setLegend(QStringLiteral("label"), entries);
     } else {
       for (int k = 0; k < clusters; ++k) {
-        const bool empty = k < static_cast<int>(clusterSizes.size()) && clusterSizes[static_cast<std::size_t>(k)] == 0;
-        entries.push_back({QStringLiteral("cluster %1%2").arg(k).arg(empty ? QStringLiteral(" (empty)") : QString()),
-                           palette::clusterColor(k, clusters), empty});
+        const bool empty =
+            k < static_cast<int>(clusterSizes.size()) && clusterSizes[static_cast<std::size_t>(k)] == 0;
+        entries.push_back(
+            {QStringLiteral("cluster %1%2").arg(k).arg(empty ? QStringLiteral(" (empty)") : QString()),
+             palette::clusterColor(k, clusters), empty});
       }
       scene.setLegend(QStringLiteral("cluster"), entries);
     }
@@ -132,11 +141,13 @@ struct ScatterView::Impl {
     const int k = static_cast<int>(toCentroids.size() / 3);
     std::vector<CentroidMarker> markers(static_cast<std::size_t>(k));
     for (int c = 0; c < k; ++c) {
-      const bool empty = c < static_cast<int>(clusterSizes.size()) && clusterSizes[static_cast<std::size_t>(c)] == 0;
+      const bool empty =
+          c < static_cast<int>(clusterSizes.size()) && clusterSizes[static_cast<std::size_t>(c)] == 0;
       auto& m = markers[static_cast<std::size_t>(c)];
       // Label mode: neutral white markers so they do not read as a digit's colour.
-      m.fill = empty ? palette::mutedForeground()
-                     : colorBy == ColorBy::Cluster ? palette::clusterColor(c, clusters) : QColor(Qt::white);
+      m.fill = empty                         ? palette::mutedForeground()
+               : colorBy == ColorBy::Cluster ? palette::clusterColor(c, clusters)
+                                             : QColor(Qt::white);
       m.label = QString::number(c);  // "(empty)" on each would clutter a collapse; the note counts them
     }
     scene.setCentroids(markers);
@@ -174,8 +185,10 @@ struct ScatterView::Impl {
       const double reach = kFarCentroidRadii * std::max(geometry::radius(geometry::padded(b)), 1e-30);
       int far = 0;
       for (std::size_t i = 0; i + 2 < toCentroids.size(); i += 3)
-        far += std::hypot(toCentroids[i] - c[0], toCentroids[i + 1] - c[1], toCentroids[i + 2] - c[2]) > reach;
-      if (far > 0) lines << QStringLiteral("%1 centroid%2 far outside the cloud").arg(far).arg(far > 1 ? "s" : "");
+        far +=
+            std::hypot(toCentroids[i] - c[0], toCentroids[i + 1] - c[1], toCentroids[i + 2] - c[2]) > reach;
+      if (far > 0)
+        lines << QStringLiteral("%1 centroid%2 far outside the cloud").arg(far).arg(far > 1 ? "s" : "");
     }
     return lines.join('\n');
   }
@@ -216,7 +229,8 @@ ScatterView::ScatterView(QWidget* parent) : VtkOpenGLWidget(parent), d(std::make
 
 ScatterView::~ScatterView() { d->transition.stop(); }
 
-void ScatterView::setLabels(const std::vector<std::uint8_t>& labels, const std::vector<std::string>& classNames) {
+void ScatterView::setLabels(const std::vector<std::uint8_t>& labels,
+                            const std::vector<std::string>& classNames) {
   d->labels = labels;
   d->classNames = classNames;
   d->hiddenLabels.fill(0);
@@ -237,8 +251,8 @@ void ScatterView::setFrame(const EpochFrame& frame, bool animate) {
   geometry::project(d->projection, frame.embedding.data(), n, points.data());
   geometry::project(d->projection, frame.centroids.data(), k, centroids.data());
 
-  const bool glide = animate && d->transitionMs > 0 && d->haveFrame && n == d->pointCount() &&
-                     k == d->scene.centroidCount();
+  const bool glide =
+      animate && d->transitionMs > 0 && d->haveFrame && n == d->pointCount() && k == d->scene.centroidCount();
   d->transition.stop();
   if (glide) {  // start from what is on screen, even mid-transition
     d->fromPoints.assign(d->scene.positions(), d->scene.positions() + points.size());
@@ -267,10 +281,8 @@ void ScatterView::setFrame(const EpochFrame& frame, bool animate) {
   d->noteText = d->describe(frame);
   d->scene.setEpochText(d->epochText);
   d->scene.setNote(d->noteText);
-  if (d->projection.isPca())
-    d->scene.setAxisNames("PC1", "PC2", "PC3");
-  else
-    d->scene.setAxisNames("x", "y", "z");
+  if (d->projection.isPca()) d->scene.setAxisNames("PC1", "PC2", "PC3");
+  else d->scene.setAxisNames("x", "y", "z");
   d->haveFrame = true;
   d->refitPending = d->followCloud;
 
@@ -362,8 +374,8 @@ int ScatterView::pick(const QPoint& pos) {
   double m[16];
   d->scene.worldToView(m, static_cast<double>(dev.width()) / dev.height());
   const double px = (pos.x() + 0.5) * dpr, py = dev.height() - (pos.y() + 0.5) * dpr;
-  return geometry::nearestOnScreen(d->scene.positions(), d->pointCount(), m, dev.width(), dev.height(), px, py,
-                                   kPickRadiusPx * dpr, d->hiddenPoints);
+  return geometry::nearestOnScreen(d->scene.positions(), d->pointCount(), m, dev.width(), dev.height(), px,
+                                   py, kPickRadiusPx * dpr, d->hiddenPoints);
 }
 
 QPointF ScatterView::projectedPoint(int index) const {
@@ -372,7 +384,8 @@ QPointF ScatterView::projectedPoint(int index) const {
   const double dpr = devicePixelRatioF();
   double m[16], x = 0, y = 0;
   d->scene.worldToView(m, static_cast<double>(dev.width()) / dev.height());
-  if (!geometry::toScreen(m, d->scene.positions() + 3 * static_cast<std::size_t>(index), dev.width(), dev.height(), x, y))
+  if (!geometry::toScreen(m, d->scene.positions() + 3 * static_cast<std::size_t>(index), dev.width(),
+                          dev.height(), x, y))
     return {-1, -1};
   return {x / dpr - 0.5, (dev.height() - y) / dpr - 0.5};
 }
@@ -395,7 +408,8 @@ std::vector<float> ScatterView::displayedPositions() const {
 }
 
 std::vector<float> ScatterView::displayedCentroids() const {
-  return {d->scene.centroidPositions(), d->scene.centroidPositions() + 3 * static_cast<std::size_t>(d->scene.centroidCount())};
+  return {d->scene.centroidPositions(),
+          d->scene.centroidPositions() + 3 * static_cast<std::size_t>(d->scene.centroidCount())};
 }
 
 void ScatterView::initializeGL() { VtkOpenGLWidget::initializeGL(); }
@@ -426,8 +440,7 @@ void ScatterView::mouseReleaseEvent(QMouseEvent* e) {
 
 void ScatterView::mouseMoveEvent(QMouseEvent* e) {
   VtkOpenGLWidget::mouseMoveEvent(e);
-  if (e->buttons() == Qt::NoButton)
-    d->setHovered(pick(e->position().toPoint()));
+  if (e->buttons() == Qt::NoButton) d->setHovered(pick(e->position().toPoint()));
   else {
     d->followCloud = false;  // a drag: the user takes the camera
     emit cameraMoved();

@@ -36,7 +36,7 @@ class ScatterView : public VtkOpenGLWidget {
 
   void setColorBy(ColorBy mode);
   ColorBy colorBy() const;
-  void setTransitionMs(int ms);   // default 600; 0 makes every frame jump
+  void setTransitionMs(int ms);  // default 600; 0 makes every frame jump
   int transitionMs() const;
   void setClassVisible(int label, bool visible);
   // Frames the points and follows the cloud on new frames again (until the user drags or zooms).
@@ -60,14 +60,14 @@ class ScatterView : public VtkOpenGLWidget {
   double lastRenderMs() const;
 
   // What the view shows, for tests and tools.
-  QString epochText() const;       // "epoch 7 · loss 0.123", empty without a frame
-  QString noteText() const;        // e.g. "D=8: showing the first 3 principal axes ..."; may be empty
+  QString epochText() const;  // "epoch 7 · loss 0.123", empty without a frame
+  QString noteText() const;   // e.g. "D=8: showing the first 3 principal axes ..."; may be empty
   int pointCount() const;
   bool isAnimating() const;
-  std::vector<float> displayedPositions() const;   // N x 3, as drawn now (mid-transition too)
-  std::vector<float> displayedCentroids() const;   // K x 3
-  QPointF projectedPoint(int index) const;         // widget position (logical pixels); (-1,-1) if off screen
-  bool cameraIsFinite() const;     // camera position, focus, up and clipping range usable
+  std::vector<float> displayedPositions() const;  // N x 3, as drawn now (mid-transition too)
+  std::vector<float> displayedCentroids() const;  // K x 3
+  QPointF projectedPoint(int index) const;        // widget position (logical pixels); (-1,-1) if off screen
+  bool cameraIsFinite() const;                    // camera position, focus, up and clipping range usable
   // Software rendering only (llvmpipe): before each frame, points fully hidden behind
   // nearer ones are left out of the draw call. The picture is the same pixel for pixel;
   // on by default. drawnPointCount: points sent to the last render.
@@ -75,11 +75,11 @@ class ScatterView : public VtkOpenGLWidget {
   int drawnPointCount() const;
 
  signals:
-  void pointHovered(int index);   // -1 when leaving a point
+  void pointHovered(int index);  // -1 when leaving a point
   void pointClicked(int index);
-  void frameRendered();           // after a frame with new data or camera reached the screen
-  void transitionFinished();      // an animated setFrame reached its final positions
-  void cameraMoved();             // the user turned or zoomed the camera (drag, wheel)
+  void frameRendered();       // after a frame with new data or camera reached the screen
+  void transitionFinished();  // an animated setFrame reached its final positions
+  void cameraMoved();         // the user turned or zoomed the camera (drag, wheel)
 
  protected:
   void initializeGL() override;

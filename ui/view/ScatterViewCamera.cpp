@@ -31,7 +31,8 @@ int ScatterViewScene::drawnPointCount() const { return d->drawn; }
 
 void ScatterViewScene::Impl::drawAllVisible() {
   const int n = static_cast<int>(xyz->GetNumberOfTuples());
-  drawn = static_cast<int>(setVertices(verts, n, [&](int i) { return hidden.empty() || !hidden[static_cast<std::size_t>(i)]; }));
+  drawn = static_cast<int>(
+      setVertices(verts, n, [&](int i) { return hidden.empty() || !hidden[static_cast<std::size_t>(i)]; }));
   cloud->Modified();
   culled = false;
 }
@@ -96,7 +97,8 @@ void ScatterViewScene::setFitBounds(const geometry::Bounds& points, const geomet
 void ScatterViewScene::resetCamera() {
   const geometry::Bounds& b = d->fit;
   std::array<int, 3> order{0, 1, 2};  // thinnest axis first
-  std::sort(order.begin(), order.end(), [&](int a, int c) { return b[2 * a + 1] - b[2 * a] < b[2 * c + 1] - b[2 * c]; });
+  std::sort(order.begin(), order.end(),
+            [&](int a, int c) { return b[2 * a + 1] - b[2 * a] < b[2 * c + 1] - b[2 * c]; });
   const auto center = geometry::center(b);
   double dir[3] = {0, 0, 0}, up[3] = {0, 0, 0};
   dir[order[0]] = 1;

@@ -99,7 +99,8 @@ Projection fitProjection(const float* rows, int n, int dim, const Projection* pr
 
   std::vector<double> cov(D * D, 0.0), centred(D);
   for (int i = 0; i < n; i += step) {
-    for (std::size_t j = 0; j < D; ++j) centred[j] = finiteOr0(rows[static_cast<std::size_t>(i) * D + j]) - p.mean[j];
+    for (std::size_t j = 0; j < D; ++j)
+      centred[j] = finiteOr0(rows[static_cast<std::size_t>(i) * D + j]) - p.mean[j];
     for (std::size_t a = 0; a < D; ++a) {
       const double ca = centred[a];
       double* row = &cov[a * D];
@@ -238,15 +239,15 @@ int nearestOnScreen(const float* xyz, int n, const double m[16], double width, d
   return best;
 }
 
-void visiblePoints(const float* xyz, int n, const std::vector<std::uint8_t>& hidden, const double m[16], int width,
-                   int height, double pointSize, CullScratch& s, std::vector<std::int32_t>& kept) {
+void visiblePoints(const float* xyz, int n, const std::vector<std::uint8_t>& hidden, const double m[16],
+                   int width, int height, double pointSize, CullScratch& s, std::vector<std::int32_t>& kept) {
   if (width <= 0 || height <= 0 || n <= 0) return;
   const auto pixels = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
   s.depth.assign(pixels, std::numeric_limits<float>::infinity());  // infinity: nothing surely covers it
   s.screen.resize(static_cast<std::size_t>(n) * 3);
-  constexpr double kSnap = 0.02;        // sub-pixel slack around footprint edges (llvmpipe snaps to 1/256)
-  constexpr double kDepthTie = 4e-7;    // a few steps of a 24-bit depth buffer
-  constexpr double kClipSlack = 1e-5;   // near/far planes: when unsure, keep
+  constexpr double kSnap = 0.02;       // sub-pixel slack around footprint edges (llvmpipe snaps to 1/256)
+  constexpr double kDepthTie = 4e-7;   // a few steps of a 24-bit depth buffer
+  constexpr double kClipSlack = 1e-5;  // near/far planes: when unsure, keep
   const double half = 0.5 * pointSize;
   // Pixel columns m whose centre m + 0.5 lies in [lo, hi). ceil by hand: without SSE4.1 in
   // the baseline x86-64 target, std::ceil is a libm call, and this runs 8 times a point.
@@ -288,8 +289,7 @@ void visiblePoints(const float* xyz, int n, const std::vector<std::uint8_t>& hid
     const auto depth = static_cast<float>(zw);
     for (int py = y0; py <= y1; ++py) {
       const std::size_t row = static_cast<std::size_t>(py) * width;
-      for (int px = x0; px <= x1; ++px)
-        s.depth[row + px] = std::min(s.depth[row + px], depth);
+      for (int px = x0; px <= x1; ++px) s.depth[row + px] = std::min(s.depth[row + px], depth);
     }
   }
   // Pass 2: keep a point if it may win any pixel it might touch.

@@ -38,7 +38,7 @@ Bounds unite(const Bounds& a, const Bounds& b);
 // largest extent, or of the distance from the origin when all points coincide, gets that
 // size. A thin ribbon stays a ribbon; a single point becomes a small cube.
 Bounds padded(const Bounds& b);
-double radius(const Bounds& b);   // half the diagonal
+double radius(const Bounds& b);  // half the diagonal
 std::array<double, 3> center(const Bounds& b);
 
 // Index of the point nearest to (px, py) in device pixels (origin bottom-left), within
@@ -62,11 +62,13 @@ struct CullScratch {
 };
 // Appends to kept, in index order, the points (hidden[i] == 0) that may be visible in a
 // width x height framebuffer with the given point size in pixels.
-void visiblePoints(const float* xyz, int n, const std::vector<std::uint8_t>& hidden, const double worldToView[16],
-                   int width, int height, double pointSize, CullScratch& scratch, std::vector<std::int32_t>& kept);
+void visiblePoints(const float* xyz, int n, const std::vector<std::uint8_t>& hidden,
+                   const double worldToView[16], int width, int height, double pointSize,
+                   CullScratch& scratch, std::vector<std::int32_t>& kept);
 
 // Screen position (device pixels, origin bottom-left) of one world point; false when it
 // lies behind the camera or outside the depth range.
-bool toScreen(const double worldToView[16], const float* p, double width, double height, double& x, double& y);
+bool toScreen(const double worldToView[16], const float* p, double width, double height, double& x,
+              double& y);
 
 }  // namespace centroid::ui::geometry

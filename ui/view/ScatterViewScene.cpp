@@ -38,9 +38,7 @@ vtkSmartPointer<vtkTextActor> makeText(int fontSize, const QColor& color, bool b
   return t;
 }
 
-
 }  // namespace
-
 
 ScatterViewScene::ScatterViewScene(vtkGenericOpenGLRenderWindow* window) : d(std::make_unique<Impl>()) {
   d->window = window;
@@ -158,8 +156,6 @@ void ScatterViewScene::positionsChanged() {
 
 void ScatterViewScene::colorsChanged() { d->rgb->Modified(); }
 
-
-
 void ScatterViewScene::setCentroids(const std::vector<CentroidMarker>& markers) {
   const int k = static_cast<int>(markers.size());
   if (k != centroidCount()) {
@@ -189,10 +185,11 @@ void ScatterViewScene::setCentroids(const std::vector<CentroidMarker>& markers) 
   for (int i = 0; i < k; ++i) {
     const QColor& c = markers[static_cast<std::size_t>(i)].fill;
     d->centroidRgb->SetTypedTuple(i, std::array<std::uint8_t, 3>{static_cast<std::uint8_t>(c.red()),
-                                                                  static_cast<std::uint8_t>(c.green()),
-                                                                  static_cast<std::uint8_t>(c.blue())}
+                                                                 static_cast<std::uint8_t>(c.green()),
+                                                                 static_cast<std::uint8_t>(c.blue())}
                                          .data());
-    d->labels[static_cast<std::size_t>(i)]->SetInput(markers[static_cast<std::size_t>(i)].label.toStdString().c_str());
+    d->labels[static_cast<std::size_t>(i)]->SetInput(
+        markers[static_cast<std::size_t>(i)].label.toStdString().c_str());
   }
   d->centroidRgb->Modified();
   d->centroids->Modified();
@@ -207,7 +204,8 @@ void ScatterViewScene::centroidsChanged() {
   d->centroidXyz->Modified();
   d->centroidPoints->Modified();
   const float* p = centroidPositions();
-  for (std::size_t i = 0; i < d->labels.size(); ++i) d->labels[i]->SetPosition(p[3 * i], p[3 * i + 1], p[3 * i + 2]);
+  for (std::size_t i = 0; i < d->labels.size(); ++i)
+    d->labels[i]->SetPosition(p[3 * i], p[3 * i + 1], p[3 * i + 2]);
 }
 
 void ScatterViewScene::setLegend(const QString& title, const std::vector<LegendEntry>& entries) {
@@ -236,8 +234,8 @@ void ScatterViewScene::layout(int width, int height, double scale) {
   const double margin = kMarginPx * scale;
   d->epoch->SetPosition(width - margin, height - margin);
   d->note->SetPosition(width - margin, margin);
-  for (vtkProperty* p : {d->axes->GetXAxisShaftProperty(), d->axes->GetYAxisShaftProperty(),
-                         d->axes->GetZAxisShaftProperty()})
+  for (vtkProperty* p :
+       {d->axes->GetXAxisShaftProperty(), d->axes->GetYAxisShaftProperty(), d->axes->GetZAxisShaftProperty()})
     p->SetLineWidth(static_cast<float>(1.5 * scale));
   const double inset = std::min({kAxesInsetPx * scale, 0.3 * width, 0.3 * height});
   d->axesInset->SetViewport(0, 0, inset / std::max(1, width), inset / std::max(1, height));

@@ -34,14 +34,14 @@ struct VtkOpenGLWidget::Impl {
   std::vector<unsigned long> windowObservers;
   unsigned long interactorObserver = 0;
 
-  QSurface* surface = nullptr;           // the surface our context renders to (set in initializeGL)
-  QMetaObject::Connection contextGone;   // aboutToBeDestroyed -> releaseGL
+  QSurface* surface = nullptr;          // the surface our context renders to (set in initializeGL)
+  QMetaObject::Connection contextGone;  // aboutToBeDestroyed -> releaseGL
   bool glReady = false;
-  bool renderPending = true;             // a VTK Render() is due at the next paintGL
+  bool renderPending = true;  // a VTK Render() is due at the next paintGL
   bool inPaint = false;
-  bool renderedSinceSwap = false;        // frameSwapped reports only frames VTK rendered
+  bool renderedSinceSwap = false;  // frameSwapped reports only frames VTK rendered
   double lastRenderMs = 0;
-  int wheelAccumulator = 0;              // touchpads send fractions of a 120-unit notch
+  int wheelAccumulator = 0;  // touchpads send fractions of a 120-unit notch
 
   // VTK calls MakeCurrent many times per frame. QOpenGLWidget::makeCurrent() would rebind
   // Qt's framebuffer behind VTK's state cache (black widget, GL_INVALID_FRAMEBUFFER_OPERATION),
@@ -138,7 +138,8 @@ VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QOpenGLWidget(parent), d(std
   d->interactor->SetRenderWindow(d->window);
   d->interactor->SetInteractorStyle(d->style);
   d->interactor->EnableRenderOff();
-  d->interactorObserver = d->interactor->AddObserver(vtkCommand::RenderEvent, d.get(), &Impl::onInteractorRender);
+  d->interactorObserver =
+      d->interactor->AddObserver(vtkCommand::RenderEvent, d.get(), &Impl::onInteractorRender);
   d->interactor->Initialize();
 
   connect(this, &QOpenGLWidget::frameSwapped, this, [this] {
@@ -181,7 +182,7 @@ bool VtkOpenGLWidget::withVtkContext(const std::function<void()>& work) {
   state->Reset();  // makeCurrent() bound Qt's framebuffer behind VTK's cache
   state->Push();
   state->vtkglDepthFunc(GL_LEQUAL);  // as in paintGL: coplanar 2-D overlays draw in prop order
-  d->inPaint = true;  // the export's own frames must not schedule paints mid-way
+  d->inPaint = true;                 // the export's own frames must not schedule paints mid-way
   work();
   d->inPaint = false;
   state->Pop();
@@ -191,7 +192,8 @@ bool VtkOpenGLWidget::withVtkContext(const std::function<void()>& work) {
   return true;
 }
 
-QImage VtkOpenGLWidget::renderOffscreen(const QSize& size, double fontScale, const std::function<void()>& prepare) {
+QImage VtkOpenGLWidget::renderOffscreen(const QSize& size, double fontScale,
+                                        const std::function<void()>& prepare) {
   QImage image;
   withVtkContext([&] {
     vtkGenericOpenGLRenderWindow* window = d->window;
@@ -217,7 +219,8 @@ QImage VtkOpenGLWidget::renderOffscreen(const QSize& size, double fontScale, con
       image = QImage(w, h, QImage::Format_RGB888);
       const unsigned char* src = rgb->GetPointer(0);
       for (int y = 0; y < h; ++y)  // VTK's rows run bottom-up
-        std::memcpy(image.scanLine(h - 1 - y), src + static_cast<std::size_t>(y) * w * 3, static_cast<std::size_t>(w) * 3);
+        std::memcpy(image.scanLine(h - 1 - y), src + static_cast<std::size_t>(y) * w * 3,
+                    static_cast<std::size_t>(w) * 3);
     }
     window->SetDPI(dpi);  // the size comes back with syncSize in withVtkContext
   });
@@ -228,8 +231,8 @@ void VtkOpenGLWidget::initializeGL() {
   QOpenGLContext* ctx = context();
   d->surface = ctx->surface();
   QObject::disconnect(d->contextGone);
-  d->contextGone = connect(ctx, &QOpenGLContext::aboutToBeDestroyed, this, [this] { d->releaseGL(); },
-                           Qt::DirectConnection);
+  d->contextGone = connect(
+      ctx, &QOpenGLContext::aboutToBeDestroyed, this, [this] { d->releaseGL(); }, Qt::DirectConnection);
   d->window->SetOwnContext(false);
   d->window->SetReadyForRendering(true);
   d->window->InitializeFromCurrentContext();
@@ -308,7 +311,8 @@ void VtkOpenGLWidget::wheelEvent(QWheelEvent* e) {
   d->wheelAccumulator += e->angleDelta().y();
   while (std::abs(d->wheelAccumulator) >= 120) {
     const bool forward = d->wheelAccumulator > 0;
-    d->interactor->InvokeEvent(forward ? vtkCommand::MouseWheelForwardEvent : vtkCommand::MouseWheelBackwardEvent, e);
+    d->interactor->InvokeEvent(
+        forward ? vtkCommand::MouseWheelForwardEvent : vtkCommand::MouseWheelBackwardEvent, e);
     d->wheelAccumulator += forward ? -120 : 120;
   }
   e->accept();

@@ -46,9 +46,7 @@ QSpinBox* spin(int min, int max, int step, const QString& tip) {
 }
 
 QString pointsText(int train, int test) {
-  auto k = [](int n) {
-    return n % 1000 == 0 ? QStringLiteral("%1k").arg(n / 1000) : QString::number(n);
-  };
+  auto k = [](int n) { return n % 1000 == 0 ? QStringLiteral("%1k").arg(n / 1000) : QString::number(n); };
   if (test == 0) return QObject::tr("%1 (train images)").arg(k(train));
   if (train == 0) return QObject::tr("%1 (test images)").arg(k(test));
   return QObject::tr("%1 (%2 train + %3 test)").arg(k(train + test), k(train), k(test));
@@ -83,8 +81,7 @@ bool parseLearningRate(const QString& text, double* out) {
 ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
   buildUi();
   setConfig(TrainConfig{});
-  setRunsFolder(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) +
-                "/Centroid runs");
+  setRunsFolder(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) + "/Centroid runs");
 }
 
 ControlsPanel::~ControlsPanel() = default;
@@ -117,8 +114,9 @@ void ControlsPanel::buildUi() {
   auto* data = group(tr("Data"));
   dataset_ = new QComboBox;
   dataset_->addItems({tr("MNIST"), tr("Fashion-MNIST"), tr("Folder…")});
-  dataset_->setToolTip(tr("MNIST and Fashion-MNIST are looked up in the data folder; "
-                          "“Folder…” takes any folder holding the four IDX files."));
+  dataset_->setToolTip(
+      tr("MNIST and Fashion-MNIST are looked up in the data folder; "
+         "“Folder…” takes any folder holding the four IDX files."));
   data->addRow(tr("Dataset"), dataset_);
   folder_ = new QLineEdit;
   folder_->setPlaceholderText(tr("folder with the four IDX files"));
@@ -131,8 +129,9 @@ void ControlsPanel::buildUi() {
   data->addRow(tr("Train images"), subset_);
   points_ = new QComboBox;
   for (const auto& p : kPointsPresets) points_->addItem(pointsText(p.train, p.test), QSize(p.train, p.test));
-  points_->setToolTip(tr("Images embedded and drawn every epoch: the first training images, "
-                         "then the first test images. Fewer points keep the view fluid."));
+  points_->setToolTip(
+      tr("Images embedded and drawn every epoch: the first training images, "
+         "then the first test images. Fewer points keep the view fluid."));
   data->addRow(tr("Points shown"), points_);
 
   // Model and optimisation
@@ -142,12 +141,14 @@ void ControlsPanel::buildUi() {
     objective_->addItem(QString::fromUtf8(o.title), QString::fromUtf8(o.name));
     objective_->setItemData(objective_->count() - 1, QString::fromUtf8(o.summary), Qt::ToolTipRole);
   }
-  objective_->setToolTip(tr("What the network is trained to do; choosing one sets its own learning rate, "
-                            "epochs, batch size and patience"));
+  objective_->setToolTip(
+      tr("What the network is trained to do; choosing one sets its own learning rate, "
+         "epochs, batch size and patience"));
   train->addRow(tr("Objective"), objective_);
   clusters_ = spin(1, 1000, 1, tr("K, the number of k-means clusters (2 to the batch size)"));
   train->addRow(tr("Clusters K"), clusters_);
-  dim_ = spin(1, 256, 1, tr("Embedding dimension; the view shows the first three principal axes when above 3"));
+  dim_ =
+      spin(1, 256, 1, tr("Embedding dimension; the view shows the first three principal axes when above 3"));
   train->addRow(tr("Embedding dim"), dim_);
   batch_ = spin(1, 60000, 32, tr("Images per optimisation step; k-means runs within each batch"));
   train->addRow(tr("Batch size"), batch_);
@@ -162,8 +163,9 @@ void ControlsPanel::buildUi() {
   seed_->setGroupSeparatorShown(false);
   train->addRow(tr("Seed"), seed_);
   baselines_ = new QCheckBox(tr("Compute baselines"));
-  baselines_->setToolTip(tr("Also cluster the shown points with k-means on pixels and "
-                            "PCA(3)+k-means, for comparison (takes a few seconds more)"));
+  baselines_->setToolTip(
+      tr("Also cluster the shown points with k-means on pixels and "
+         "PCA(3)+k-means, for comparison (takes a few seconds more)"));
   train->addRow(QString(), baselines_);
 
   // Compute
@@ -194,9 +196,8 @@ void ControlsPanel::buildUi() {
   output->addRow(tr("Runs folder"), browseRow(runs_, runsButton));
   // Long paths scroll out of the field: the tooltip always has the whole one.
   const QString runsTip = runs_->toolTip();
-  connect(runs_, &QLineEdit::textChanged, runs_, [this, runsTip](const QString& t) {
-    runs_->setToolTip(runsTip + "\n" + t);
-  });
+  connect(runs_, &QLineEdit::textChanged, runs_,
+          [this, runsTip](const QString& t) { runs_->setToolTip(runsTip + "\n" + t); });
 
   message_ = new QLabel;
   message_->setObjectName("validationMessage");
@@ -230,7 +231,8 @@ void ControlsPanel::buildUi() {
 
   for (QSpinBox* s : {subset_, clusters_, dim_, batch_, epochs_, patience_, seed_, threads_})
     connect(s, &QSpinBox::valueChanged, this, &ControlsPanel::revalidate);
-  for (QLineEdit* e : {folder_, lr_, runs_}) connect(e, &QLineEdit::textChanged, this, &ControlsPanel::revalidate);
+  for (QLineEdit* e : {folder_, lr_, runs_})
+    connect(e, &QLineEdit::textChanged, this, &ControlsPanel::revalidate);
   for (QComboBox* c : {dataset_, points_, device_})
     connect(c, &QComboBox::currentIndexChanged, this, &ControlsPanel::revalidate);
   connect(dataset_, &QComboBox::currentIndexChanged, this, &ControlsPanel::updateDatasetRow);
@@ -244,7 +246,8 @@ void ControlsPanel::buildUi() {
   });
   connect(stopButton_, &QPushButton::clicked, this, &ControlsPanel::stopRequested);
   // Enter in any field trains, as the default button would in a dialog.
-  for (QLineEdit* e : {folder_, lr_, runs_}) connect(e, &QLineEdit::returnPressed, trainButton_, &QPushButton::click);
+  for (QLineEdit* e : {folder_, lr_, runs_})
+    connect(e, &QLineEdit::returnPressed, trainButton_, &QPushButton::click);
 }
 
 TrainConfig ControlsPanel::toConfig() const {
@@ -360,8 +363,9 @@ void ControlsPanel::revalidate() {
   QWidget* bad = m.isEmpty() ? nullptr : fieldForMessage(m);
   // "K must not exceed the batch size" is a fault of the pair: mark both.
   const bool pair = bad == clusters_ && m.contains("batch size");
-  for (QWidget* w : std::initializer_list<QWidget*>{folder_, dataset_, subset_, points_, clusters_, dim_, batch_, lr_,
-                                                    epochs_, patience_, threads_, device_, runs_}) {
+  for (QWidget* w :
+       std::initializer_list<QWidget*>{folder_, dataset_, subset_, points_, clusters_, dim_, batch_, lr_,
+                                       epochs_, patience_, threads_, device_, runs_}) {
     const bool invalid = w == bad || (pair && w == batch_);
     if (w->property("invalid").toBool() == invalid) continue;
     w->setProperty("invalid", invalid);
@@ -442,7 +446,7 @@ void ControlsPanel::save(QSettings& s) const {
   s.setValue("datasetFolder", folder_->text().trimmed());
   for (const IntSetting& i : kIntSettings) s.setValue(i.key, c.*i.field);
   s.setValue("learningRate", lr_->text().trimmed());  // as typed: "1e-4" stays "1e-4"
-  s.setValue("seed", QString::number(c.seed));       // QVariant has no uint64 in INI files
+  s.setValue("seed", QString::number(c.seed));        // QVariant has no uint64 in INI files
   s.setValue("baselines", c.baselines);
   s.setValue("device", QString::fromStdString(c.device));
   s.setValue("runsFolder", runsFolder());
@@ -466,7 +470,8 @@ void ControlsPanel::restore(QSettings& s) {
   if (s.contains("baselines")) c.baselines = s.value("baselines").toBool();
   if (s.contains("device")) c.device = s.value("device").toString().toStdString();
   // An objective this build does not know keeps the current one; a known one brings its options.
-  if (const std::string o = s.value("objective").toString().toStdString(); findObjective(o) && o != c.objective) {
+  if (const std::string o = s.value("objective").toString().toStdString();
+      findObjective(o) && o != c.objective) {
     c.objective = o;
     c.objectiveOptions = defaultConfig(o).objectiveOptions;
   }

@@ -29,8 +29,8 @@ class ControlsPanel : public QWidget {
     int train;
     int test;
   };
-  static constexpr PointsPreset kPointsPresets[] = {{10000, 0}, {10000, 10000}, {30000, 10000},
-                                                    {60000, 10000}};
+  static constexpr PointsPreset kPointsPresets[] = {
+      {10000, 0}, {10000, 10000}, {30000, 10000}, {60000, 10000}};
 
   explicit ControlsPanel(QWidget* parent = nullptr);
   ~ControlsPanel() override;
@@ -70,11 +70,11 @@ class ControlsPanel : public QWidget {
 
  private:
   void buildUi();
-  void revalidate();                 // after any edit: borders, message, Train enabled
+  void revalidate();                   // after any edit: borders, message, Train enabled
   void onDatasetActivated(int index);  // user picked "Folder…": offer the chooser
   void browseDatasetFolder();
   void browseRunsFolder();
-  void restoreDefaults();             // the selected objective's defaults
+  void restoreDefaults();                // the selected objective's defaults
   void onObjectiveActivated(int index);  // the user picked an objective: its training defaults
   void updateDatasetRow();
   int pointsIndexFor(int train, int test);  // adds a custom entry when no preset matches

@@ -54,8 +54,8 @@ class RunProgress : public QWidget {
   int maxEpochs_ = 0;
   int epochsDone_ = 0;
   centroid::BatchProgress last_;
-  QTimer refresh_;             // single shot: the earliest time the next batch may be shown
-  bool pending_ = false;       // a report arrived while refresh_ ran
+  QTimer refresh_;        // single shot: the earliest time the next batch may be shown
+  bool pending_ = false;  // a report arrived while refresh_ ran
 };
 
 // A non-modal message strip above the 3-D view: errors stay until dismissed or the next

@@ -115,8 +115,7 @@ QLineSeries* MetricsCharts::addLine(QChart* chart, const QString& name, const QP
 }
 
 QLineSeries* MetricsCharts::addDataLine(QChart* chart, const QString& name, const QColor& color,
-                                        const char* objectName, QAbstractAxis* x,
-                                        QAbstractAxis* y) {
+                                        const char* objectName, QAbstractAxis* x, QAbstractAxis* y) {
   QPen pen(color);
   pen.setWidthF(2);
   QLineSeries* series = addLine(chart, name, pen, objectName, x, y);
@@ -289,15 +288,14 @@ void MetricsCharts::setBaselines(const std::vector<BaselineRow>& baselines) {
     delete s;
   }
   baselineLines_.clear();
-  static const Qt::PenStyle styles[] = {Qt::DashLine, Qt::DotLine, Qt::DashDotLine,
-                                        Qt::DashDotDotLine};
+  static const Qt::PenStyle styles[] = {Qt::DashLine, Qt::DotLine, Qt::DashDotLine, Qt::DashDotDotLine};
   for (size_t b = 0; b < baselines.size(); ++b) {
     for (const int which : {Nmi, Acc}) {
       const double v = metricValue(baselines[b].metrics, which);
       if (std::isfinite(v)) {
         // Metric first: if the legend must elide, the part that tells the lines apart survives.
-        const QString name = QStringLiteral("%1 · %2").arg(
-            QLatin1String(kMetrics[which].name), QString::fromStdString(baselines[b].name));
+        const QString name = QStringLiteral("%1 · %2").arg(QLatin1String(kMetrics[which].name),
+                                                           QString::fromStdString(baselines[b].name));
         const QPen pen(kMetrics[which].color, 1.5, styles[b % 4]);
         baselineLines_.push_back(addLine(metricsChart_, name, pen, "baseline", metricsX_, metricsY_));
         baselineLines_.back()->append(0, v);  // updateBaselineLines stretches it to the x range
@@ -336,8 +334,7 @@ void MetricsCharts::setLogScale(bool on) {
 void MetricsCharts::setLossTitle(const QString& title) { lossChart_->setTitle(title); }
 
 void MetricsCharts::setOrientation(Qt::Orientation orientation) {
-  layout_->setDirection(orientation == Qt::Horizontal ? QBoxLayout::LeftToRight
-                                                      : QBoxLayout::TopToBottom);
+  layout_->setDirection(orientation == Qt::Horizontal ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom);
 }
 
 bool MetricsCharts::eventFilter(QObject* watched, QEvent* event) {

@@ -71,13 +71,12 @@ class MetricsCharts : public QWidget {
   void updateBaselineLines();
   void updatePointVisibility();
   bool eventFilter(QObject* watched, QEvent* event) override;
-  QLineSeries* addLine(QChart* chart, const QString& name, const QPen& pen,
-                       const char* objectName, QAbstractAxis* x, QAbstractAxis* y);
+  QLineSeries* addLine(QChart* chart, const QString& name, const QPen& pen, const char* objectName,
+                       QAbstractAxis* x, QAbstractAxis* y);
   // A data series: a click on it emits epochClicked.
-  QLineSeries* addDataLine(QChart* chart, const QString& name, const QColor& color,
-                           const char* objectName, QAbstractAxis* x, QAbstractAxis* y);
-  QLineSeries* addMarker(QChart* chart, const char* objectName, QAbstractAxis* x,
-                         QAbstractAxis* y);
+  QLineSeries* addDataLine(QChart* chart, const QString& name, const QColor& color, const char* objectName,
+                           QAbstractAxis* x, QAbstractAxis* y);
+  QLineSeries* addMarker(QChart* chart, const char* objectName, QAbstractAxis* x, QAbstractAxis* y);
   void noteLoss(double loss);  // tracks the extremes the loss axis follows
   const EpochSummary* findEpoch(int epoch) const;
 

@@ -75,8 +75,8 @@ PurityPanel::PurityPanel(QWidget* parent)
   // Both tables are only as tall as their rows; spare height collects below them.
   layout->addStretch(0);
 
-  for (QAbstractItemModel* m : {static_cast<QAbstractItemModel*>(purityModel_),
-                                static_cast<QAbstractItemModel*>(metricsModel_)}) {
+  for (QAbstractItemModel* m :
+       {static_cast<QAbstractItemModel*>(purityModel_), static_cast<QAbstractItemModel*>(metricsModel_)}) {
     connect(m, &QAbstractItemModel::modelReset, this, &PurityPanel::fitTables);
     connect(m, &QAbstractItemModel::rowsInserted, this, &PurityPanel::fitTables);
     connect(m, &QAbstractItemModel::rowsRemoved, this, &PurityPanel::fitTables);
@@ -128,8 +128,7 @@ void PurityPanel::clear() {
 
 static int contentHeight(const QTableView* view, int rows) {
   return view->horizontalHeader()->sizeHint().height() +
-         std::max(rows, 1) * view->verticalHeader()->defaultSectionSize() +
-         2 * view->frameWidth() + 2;
+         std::max(rows, 1) * view->verticalHeader()->defaultSectionSize() + 2 * view->frameWidth() + 2;
 }
 
 void PurityPanel::fitTables() {

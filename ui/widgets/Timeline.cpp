@@ -120,10 +120,8 @@ void Timeline::step(int delta) {
   if (epochs_.empty()) return;
   int next = index_ + delta;
   if (next < 0 || next >= count()) {
-    if (!(loop() && isPlaying()))
-      next = std::clamp(next, 0, count() - 1);
-    else
-      next = (next % count() + count()) % count();
+    if (!(loop() && isPlaying())) next = std::clamp(next, 0, count() - 1);
+    else next = (next % count() + count()) % count();
   }
   if (next == index_) return;
   // A wrap from the last epoch to the first jumps: gliding every point back across the whole

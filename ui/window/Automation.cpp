@@ -78,8 +78,9 @@ int parseGuiOptions(const QStringList& arguments, GuiOptions& o) {
   p.addOptions({
       {"train", "Start training at once."},
       {"objective", "Training objective: seed (the post's k-means loss, default) or friendly.", "name"},
-      {"train-both", "Train the seed objective, then the friendly one (same data and seed; each with its own\n"
-                     "learning rate, batch size and patience, --epochs for both), then compare them."},
+      {"train-both",
+       "Train the seed objective, then the friendly one (same data and seed; each with its own\n"
+       "learning rate, batch size and patience, --epochs for both), then compare them."},
       {"compare", "Show two run files side by side: --compare a.h5 b.h5 [--epoch N] [--screenshot f.png].",
        "a.h5"},
       {"quit", "Exit when the run (and any screenshot) is done; implies no remembered settings."},
@@ -171,13 +172,15 @@ int parseGuiOptions(const QStringList& arguments, GuiOptions& o) {
     bool ok = false;
     o.seed = p.value("seed").toULongLong(&ok);
     if (!ok) {
-      complain(QStringLiteral("--seed: expected a non-negative whole number, got \"%1\"").arg(p.value("seed")));
+      complain(
+          QStringLiteral("--seed: expected a non-negative whole number, got \"%1\"").arg(p.value("seed")));
       return 2;
     }
   }
   if (p.isSet("objective")) {
     if (!findObjective(p.value("objective").toStdString())) {
-      complain(QStringLiteral("--objective: expected seed or friendly, got \"%1\"").arg(p.value("objective")));
+      complain(
+          QStringLiteral("--objective: expected seed or friendly, got \"%1\"").arg(p.value("objective")));
       return 2;
     }
     o.objective = p.value("objective");
@@ -222,7 +225,8 @@ Automation::Automation(MainWindow* window, GuiOptions options, QObject* parent)
 
   connect(window_, &MainWindow::runFinished, this, [this](const TrainResult& r) {
     exitCode_ = exitCodeFor(r);
-    if (r.status == TrainStatus::Failed) complain(QStringLiteral("training failed: %1").arg(QString::fromStdString(r.reason)));
+    if (r.status == TrainStatus::Failed)
+      complain(QStringLiteral("training failed: %1").arg(QString::fromStdString(r.reason)));
   });
   connect(window_, &MainWindow::runFailed, this, [this](const QString& m) {
     exitCode_ = 2;
@@ -233,7 +237,8 @@ Automation::Automation(MainWindow* window, GuiOptions options, QObject* parent)
 }
 
 bool Automation::eventFilter(QObject* watched, QEvent* event) {
-  if (watched == window_ && event->type() == QEvent::Close && options_.quit && !done_ && window_->isTraining()) {
+  if (watched == window_ && event->type() == QEvent::Close && options_.quit && !done_ &&
+      window_->isTraining()) {
     // Closed by hand during a scripted run: the run is cancelled (the window waits for the
     // file to close), and the script must not read that as success.
     done_ = true;
@@ -343,7 +348,8 @@ bool Automation::writeScreenshots() {
     }
   }
   if (!options_.screenshot.isEmpty()) {
-    if (window_->exportViewImage(options_.screenshot, options_.scale)) std::printf("centroid: wrote %s\n", qPrintable(options_.screenshot));
+    if (window_->exportViewImage(options_.screenshot, options_.scale))
+      std::printf("centroid: wrote %s\n", qPrintable(options_.screenshot));
     else {
       complain(QStringLiteral("could not write %1: %2").arg(options_.screenshot, window_->bannerText()));
       ok = false;

@@ -28,8 +28,8 @@ struct GuiOptions {
   std::optional<ScatterView::ColorBy> colorBy;
 
   bool train = false;
-  bool trainBoth = false;    // --train-both: seed, then friendly, then both in the Compare window
-  QStringList compare;       // --compare a.h5 b.h5: the two runs side by side (--epoch, --screenshot)
+  bool trainBoth = false;  // --train-both: seed, then friendly, then both in the Compare window
+  QStringList compare;     // --compare a.h5 b.h5: the two runs side by side (--epoch, --screenshot)
   bool quit = false;
   bool no3d = false;
   QString screenshot;        // the 3-D view, after the run ends (or of the opened epoch)

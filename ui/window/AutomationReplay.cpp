@@ -45,10 +45,8 @@ bool checkTablePath(const QString& option, const QString& path) {
 }  // namespace
 
 int parseReplayOptions(const QCommandLineParser& p, GuiOptions& o) {
-  if (p.isSet("open"))
-    o.open = p.value("open");
-  else if (p.positionalArguments().size() == 1)
-    o.open = p.positionalArguments().first();
+  if (p.isSet("open")) o.open = p.value("open");
+  else if (p.positionalArguments().size() == 1) o.open = p.positionalArguments().first();
   if (p.isSet("epoch")) {
     int epoch = 0;
     if (!readCount(p, "epoch", 1, 1 << 30, epoch)) return 2;
@@ -78,7 +76,7 @@ void Automation::beginReplay() {
   QTimer::singleShot(0, this, [this] {
     if (!window_->openRun(*options_.open)) {
       complainLine(window_->run()->errorString().isEmpty() ? window_->bannerText()
-                                                              : window_->run()->errorString());
+                                                           : window_->run()->errorString());
       finish(2);
       return;
     }

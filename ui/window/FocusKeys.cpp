@@ -10,17 +10,15 @@
 
 namespace centroid::ui {
 
-FocusKeys::FocusKeys(QWidget* window) : QObject(window), window_(window) {
-  qApp->installEventFilter(this);
-}
+FocusKeys::FocusKeys(QWidget* window) : QObject(window), window_(window) { qApp->installEventFilter(this); }
 
 FocusKeys::~FocusKeys() {
   if (qApp) qApp->removeEventFilter(this);
 }
 
 bool FocusKeys::widgetUsesKey(const QWidget* widget, int key) {
-  const bool arrowsOrEnds = key == Qt::Key_Left || key == Qt::Key_Right || key == Qt::Key_Home ||
-                            key == Qt::Key_End;
+  const bool arrowsOrEnds =
+      key == Qt::Key_Left || key == Qt::Key_Right || key == Qt::Key_Home || key == Qt::Key_End;
   if (qobject_cast<const QAbstractItemView*>(widget)) return arrowsOrEnds || key == Qt::Key_Space;
   if (qobject_cast<const QAbstractSlider*>(widget)) return arrowsOrEnds;
   if (qobject_cast<const QTabBar*>(widget)) return arrowsOrEnds;

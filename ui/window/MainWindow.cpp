@@ -52,8 +52,7 @@ bool MainWindow::openGlAvailable() {
 
 MainWindow::MainWindow(QWidget* parent) : MainWindow(Options{}, parent) {}
 
-MainWindow::MainWindow(const Options& options, QWidget* parent)
-    : QMainWindow(parent), options_(options) {
+MainWindow::MainWindow(const Options& options, QWidget* parent) : QMainWindow(parent), options_(options) {
   registerMetaTypes();
   buildUi(options);
   createActions();
@@ -65,9 +64,12 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
   connect(worker_, &TrainWorker::progress, this, &MainWindow::onProgress, q);
   connect(worker_, &TrainWorker::message, this, &MainWindow::onMessage, q);
   // A diverging run is told, not stopped: the banner stays until dismissed or the next run.
-  connect(worker_, &TrainWorker::warning, this, [this](quint64 id, const QString& text) {
-    if (isCurrent(id)) banner_->showMessage(MessageBanner::Kind::Warning, text);
-  }, q);
+  connect(
+      worker_, &TrainWorker::warning, this,
+      [this](quint64 id, const QString& text) {
+        if (isCurrent(id)) banner_->showMessage(MessageBanner::Kind::Warning, text);
+      },
+      q);
   connect(worker_, &TrainWorker::finished, this, &MainWindow::onFinished, q);
   connect(worker_, &TrainWorker::failed, this, &MainWindow::onFailed, q);
   thread_.start();
@@ -103,8 +105,9 @@ void MainWindow::buildUi(const Options& options) {
     v->addWidget(view_, 1);
   } else {
     // Training, charts and tables all work without OpenGL; only the 3-D view is missing.
-    placeholder_ = new QLabel(tr("The 3-D view needs OpenGL 3.2, which this display does not "
-                                 "offer.\nTraining, charts and tables work as usual."));
+    placeholder_ =
+        new QLabel(tr("The 3-D view needs OpenGL 3.2, which this display does not "
+                      "offer.\nTraining, charts and tables work as usual."));
     placeholder_->setAlignment(Qt::AlignCenter);
     placeholder_->setWordWrap(true);
     placeholder_->setStyleSheet("color: palette(mid); font-size: 13pt;");
@@ -189,7 +192,7 @@ bool MainWindow::startTraining(const TrainConfig& config) {
     return false;
   }
   if (options_.useSettings) saveSettings();  // a crash mid-run still remembers these settings
-  if (isReplaying()) closeRun();  // the new run replaces the replayed one on screen
+  if (isReplaying()) closeRun();             // the new run replaces the replayed one on screen
 
   banner_->dismiss();
   epochsShown_ = 0;
@@ -259,15 +262,19 @@ void MainWindow::onFinished(quint64 id, const TrainResult& r) {
       statusBar()->showMessage(tr("Completed %1; %2. Saved to %3.").arg(epochs, best, file));
       break;
     case TrainStatus::EarlyStopped:
-      statusBar()->showMessage(tr("Stopped early after %1 (%2); %3. Saved to %4.").arg(epochs, reason, best, file));
+      statusBar()->showMessage(
+          tr("Stopped early after %1 (%2); %3. Saved to %4.").arg(epochs, reason, best, file));
       break;
     case TrainStatus::Cancelled:
-      statusBar()->showMessage(tr("Stopped after %1; %2. Saved epochs are kept in %3.").arg(epochs, best, file));
+      statusBar()->showMessage(
+          tr("Stopped after %1; %2. Saved epochs are kept in %3.").arg(epochs, best, file));
       break;
     case TrainStatus::Failed:
       // Data, not a crash: the saved epochs stay in the file and on screen.
-      showError(r.epochsRun > 0 ? tr("Training failed: %1\nThe %2 saved before are kept in %3.").arg(reason, epochs, runPath_)
-                                : tr("Training failed: %1").arg(reason));
+      showError(
+          r.epochsRun > 0
+              ? tr("Training failed: %1\nThe %2 saved before are kept in %3.").arg(reason, epochs, runPath_)
+              : tr("Training failed: %1").arg(reason));
       break;
   }
   emit runFinished(r);
@@ -327,7 +334,7 @@ void MainWindow::restoreSettings() {
   restoreGeometry(s.value("window/geometry").toByteArray());
   restoreState(s.value("window/state").toByteArray());
   setColorBy(s.value("view/colorBy").toString() == "cluster" ? ScatterView::ColorBy::Cluster
-                                                               : ScatterView::ColorBy::Label);
+                                                             : ScatterView::ColorBy::Label);
   animateAction_->setChecked(s.value("view/animate", true).toBool());
 }
 

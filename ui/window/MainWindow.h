@@ -136,7 +136,6 @@ class MainWindow : public QMainWindow {
   void replayFrameShown(int epoch);                // the timeline moved to this epoch
   void pointSelected(int index);                   // a click on a view point
 
-
  protected:
   void closeEvent(QCloseEvent* event) override;
   void dragEnterEvent(QDragEnterEvent* event) override;
@@ -230,7 +229,7 @@ class MainWindow : public QMainWindow {
   QList<QAction*> replayActions_;    // enabled only while a run is replayed
   QList<QAction*> needsRunActions_;  // enabled when there is a run to export or compare
   QStringList recentRuns_;
-  int liveTransitionMs_ = 600;       // the view's own transition, restored after a replay
+  int liveTransitionMs_ = 600;  // the view's own transition, restored after a replay
   int selectedPoint_ = -1;
 };
 

@@ -54,14 +54,16 @@ void MainWindow::createActions() {
   animateAction_->setChecked(true);
   animateAction_->setToolTip(tr("Let points glide to their new places after each epoch"));
 
-  auto* exportView = new QAction(st->standardIcon(QStyle::SP_DialogSaveButton), tr("&Export 3-D View…"), this);
+  auto* exportView =
+      new QAction(st->standardIcon(QStyle::SP_DialogSaveButton), tr("&Export 3-D View…"), this);
   exportView->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
   exportView->setToolTip(tr("Save the 3-D view as a PNG at twice its size (Ctrl+E)"));
   connect(exportView, &QAction::triggered, this, &MainWindow::exportViewDialog);
   auto* exportWindow = new QAction(tr("Export &Window…"), this);
   exportWindow->setToolTip(tr("Save a PNG of the whole window"));
   connect(exportWindow, &QAction::triggered, this, &MainWindow::exportWindowDialog);
-  for (QAction* a : {exportView, resetAction, colorByLabel_, colorByCluster_}) a->setEnabled(view_ != nullptr);
+  for (QAction* a : {exportView, resetAction, colorByLabel_, colorByCluster_})
+    a->setEnabled(view_ != nullptr);
 
   auto* quit = new QAction(tr("&Quit"), this);
   quit->setShortcut(QKeySequence::Quit);
@@ -78,8 +80,9 @@ void MainWindow::createActions() {
   file->addAction(quit);
   trainBoth_ = new TrainBoth(this);
   auto* both = new QAction(tr("Train &Both Objectives"), this);
-  both->setToolTip(tr("Train the post's k-means loss, then the k-means-friendly objective, on the same "
-                      "data and seed, and show them side by side"));
+  both->setToolTip(
+      tr("Train the post's k-means loss, then the k-means-friendly objective, on the same "
+         "data and seed, and show them side by side"));
   connect(both, &QAction::triggered, trainBoth_, [this] { trainBoth_->start(); });
   connect(this, &MainWindow::runStarted, both, [both] { both->setEnabled(false); });
   connect(this, &MainWindow::runEnded, both, [both] { both->setEnabled(true); });
@@ -123,8 +126,8 @@ void MainWindow::createActions() {
 
 void MainWindow::exportViewDialog() {
   const QString dir = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
-  const QString name = QStringLiteral("centroid-%1.png")
-                           .arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+  const QString name =
+      QStringLiteral("centroid-%1.png").arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
   const QString path = QFileDialog::getSaveFileName(this, tr("Export 3-D View"), QDir(dir).filePath(name),
                                                     tr("PNG images (*.png)"));
   if (!path.isEmpty()) exportViewImage(path, 2);  // twice the widget: crisp in slides and papers
@@ -132,8 +135,8 @@ void MainWindow::exportViewDialog() {
 
 void MainWindow::exportWindowDialog() {
   const QString dir = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
-  const QString name = QStringLiteral("centroid-window-%1.png")
-                           .arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+  const QString name =
+      QStringLiteral("centroid-window-%1.png").arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
   const QString path = QFileDialog::getSaveFileName(this, tr("Export Window"), QDir(dir).filePath(name),
                                                     tr("PNG images (*.png)"));
   if (!path.isEmpty()) exportWindowImage(path);

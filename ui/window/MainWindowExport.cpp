@@ -98,12 +98,9 @@ ExportJob MainWindow::exportJob() const {
 
 bool MainWindow::runExport(const QString& id, const ExportJob& job, const QString& path) {
   const ExportOutcome out = centroid::ui::runExport(id, job, path);
-  if (out.ok)
-    statusBar()->showMessage(out.message);
-  else if (out.cancelled)
-    statusBar()->showMessage(out.message);
-  else
-    showError(out.message);
+  if (out.ok) statusBar()->showMessage(out.message);
+  else if (out.cancelled) statusBar()->showMessage(out.message);
+  else showError(out.message);
   return out.ok;
 }
 

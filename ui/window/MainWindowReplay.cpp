@@ -202,8 +202,7 @@ void MainWindow::onRunOpened() {
   timeline_->setLive(false);
   timeline_->setVisible(true);
   runSummary_->setRun(runPath_, run_->config(), run_->attributes());
-  runSummary_->setState(run_->status(), run_->statusReason(), run_->bestEpoch(),
-                        run_->epochCount());
+  runSummary_->setState(run_->status(), run_->statusReason(), run_->bestEpoch(), run_->epochCount());
   // While training, the controls stay (Stop is there); a saved run shows its settings.
   settingsStack_->setCurrentIndex(live ? 0 : 1);
   rememberRun(runPath_);
@@ -291,8 +290,7 @@ void MainWindow::onEpochsAppended(int count) {
 void MainWindow::onFollowingChanged(bool following) {
   timeline_->setLive(following);
   if (!run_->isOpen()) return;
-  runSummary_->setState(run_->status(), run_->statusReason(), run_->bestEpoch(),
-                        run_->epochCount());
+  runSummary_->setState(run_->status(), run_->statusReason(), run_->bestEpoch(), run_->epochCount());
   // A training's start and end are told by the worker's own messages (onFinished).
   if (dynamic_cast<LiveRunSource*>(run_->source())) return;
   statusBar()->showMessage(following ? tr("Following %1 as it trains.").arg(QFileInfo(runPath_).fileName())
@@ -314,7 +312,8 @@ void MainWindow::showHover(int index) {
     const std::vector<std::uint8_t> pixels = run_->viewImage(index, &error);
     info.setImage(pixels.data(), pixels.size(), viewSet_->width, viewSet_->height);
     // A damaged thumbnail leaves the popup without its image; the rest of the run is fine.
-    if (!error.isEmpty()) statusBar()->showMessage(tr("The digit's image cannot be read: %1").arg(error), 8000);
+    if (!error.isEmpty())
+      statusBar()->showMessage(tr("The digit's image cannot be read: %1").arg(error), 8000);
   }
   inspector_->showPoint(info, view_->mapToGlobal(view_->projectedPoint(index).toPoint()));
 }

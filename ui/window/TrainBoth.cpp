@@ -43,12 +43,15 @@ void TrainBoth::onRunFinished(const TrainResult& result) {
     firstPath_ = currentPath_;
     stage_ = Stage::Second;
     // Queued: the window finishes handling this run's end before the next one starts.
-    QMetaObject::invokeMethod(this, [this] {
-      if (!window_->startTraining(second_)) {
-        stage_ = Stage::Idle;
-        emit finished(nullptr);
-      }
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+          if (!window_->startTraining(second_)) {
+            stage_ = Stage::Idle;
+            emit finished(nullptr);
+          }
+        },
+        Qt::QueuedConnection);
     return;
   }
   stage_ = Stage::Idle;

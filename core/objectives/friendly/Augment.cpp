@@ -20,7 +20,8 @@ torch::Tensor augment(const torch::Tensor& images, const AugmentOptions& o, at::
   const torch::Tensor theta =
       torch::stack({torch::stack({c, -s, tx}, 1), torch::stack({s, c, ty}, 1)}, 1).to(images.device());
   const torch::Tensor grid = torch::affine_grid_generator(theta, images.sizes(), /*align_corners=*/false);
-  return torch::grid_sampler(images, grid, /*interpolation_mode=*/0, /*padding_mode=*/0, /*align_corners=*/false);
+  return torch::grid_sampler(images, grid, /*interpolation_mode=*/0, /*padding_mode=*/0,
+                             /*align_corners=*/false);
 }
 
 }  // namespace centroid

@@ -39,26 +39,20 @@ FriendlyOptions FriendlyOptions::from(const std::map<std::string, double>& optio
   if (o.pcaDims < 1 || o.pcaDims > 784) throw ConfigError("objective option pca_dims: must be 1 to 784");
   if (!(o.temperature > 0) || !std::isfinite(o.temperature))
     throw ConfigError("objective option temperature: must be a positive number");
-  if (!std::isfinite(o.outputStd) || o.outputStd < 0) throw ConfigError("objective option output_std: must be >= 0");
+  if (!std::isfinite(o.outputStd) || o.outputStd < 0)
+    throw ConfigError("objective option output_std: must be >= 0");
   if (!std::isfinite(o.balance) || o.balance < 0) throw ConfigError("objective option balance: must be >= 0");
-  if (!std::isfinite(o.contrast) || o.contrast < 0) throw ConfigError("objective option contrast: must be >= 0");
+  if (!std::isfinite(o.contrast) || o.contrast < 0)
+    throw ConfigError("objective option contrast: must be >= 0");
   if (o.warmupEpochs < 0) throw ConfigError("objective option warmup_epochs: must be >= 0");
   return o;
 }
 
 std::map<std::string, double> FriendlyOptions::toMap() const {
-  return {{"neighbours", neighbours},
-          {"pca_dims", pcaDims},
-          {"temperature", temperature},
-          {"output_std", outputStd},
-          {"balance", balance},
-          {"contrast", contrast},
-          {"warmup_epochs", warmupEpochs},
-          {"augment", augment ? 1 : 0},
-          {"rotation", distortion.degrees},
-          {"scale", distortion.scale},
-          {"shift", distortion.shift},
-          {"cosine", cosine ? 1 : 0}};
+  return {{"neighbours", neighbours},      {"pca_dims", pcaDims},        {"temperature", temperature},
+          {"output_std", outputStd},       {"balance", balance},         {"contrast", contrast},
+          {"warmup_epochs", warmupEpochs}, {"augment", augment ? 1 : 0}, {"rotation", distortion.degrees},
+          {"scale", distortion.scale},     {"shift", distortion.shift},  {"cosine", cosine ? 1 : 0}};
 }
 
 void friendlyDefaults(TrainConfig& c) {
@@ -128,7 +122,8 @@ void FriendlyObjective::placeCentroids(Encoder& encoder) {
   // k-means on the current embedding of a seeded sample of training images: the centroids start
   // where the network already puts the clusters, not at arbitrary points.
   const std::int64_t n = train_.size(0);
-  const torch::Tensor sample = torch::randperm(n, generator_, torch::kLong).narrow(0, 0, std::min(n, kPlacementImages));
+  const torch::Tensor sample =
+      torch::randperm(n, generator_, torch::kLong).narrow(0, 0, std::min(n, kPlacementImages));
   const torch::Tensor z = embed(encoder, train_.index_select(0, sample.to(train_.device())));
   const KMeansResult km = kmeans(z, config_.clusters, config_.seed, /*restarts=*/4);
   {
@@ -150,8 +145,10 @@ torch::Tensor FriendlyObjective::loss(Encoder& encoder, const ObjectiveBatch& ba
   if (!placed_ && batch.epoch > options_.warmupEpochs) placeCentroids(encoder);
   const std::int64_t b = batch.images.size(0);
   // One random neighbour per anchor.
-  const torch::Tensor pick = torch::randint(neighbours_.size(1), {b}, generator_, torch::kLong).to(neighbours_.device());
-  const torch::Tensor partners = neighbours_.index_select(0, batch.indices).gather(1, pick.unsqueeze(1)).squeeze(1);
+  const torch::Tensor pick =
+      torch::randint(neighbours_.size(1), {b}, generator_, torch::kLong).to(neighbours_.device());
+  const torch::Tensor partners =
+      neighbours_.index_select(0, batch.indices).gather(1, pick.unsqueeze(1)).squeeze(1);
   torch::Tensor both = torch::cat({batch.images, train_.index_select(0, partners)});
   if (options_.augment) both = augment(both, options_.distortion, generator_);
   const torch::Tensor z = encoder->forward(both);

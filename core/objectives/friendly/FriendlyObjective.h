@@ -19,9 +19,9 @@ namespace centroid {
 
 // Its options (TrainConfig::objectiveOptions), with the defaults friendlyDefaults sets.
 struct FriendlyOptions {
-  int neighbours = 10;        // "neighbours": k of the kNN graph
-  int pcaDims = 50;           // "pca_dims": dimensions of the pixels' PCA the graph is built in
-  double temperature = 1;     // "temperature": assignments are softmax(-d^2 / temperature)
+  int neighbours = 10;     // "neighbours": k of the kNN graph
+  int pcaDims = 50;        // "pca_dims": dimensions of the pixels' PCA the graph is built in
+  double temperature = 1;  // "temperature": assignments are softmax(-d^2 / temperature)
   // "output_std": before training, the last layer is scaled so that the outputs' spread per
   // axis is this. A fresh encoder's outputs lie within about 0.03 of each other: against a
   // temperature of 1 every assignment would be uniform and the loss flat (measured: stuck at
@@ -54,7 +54,8 @@ class FriendlyObjective : public Objective {
 
  private:
   void placeCentroids(Encoder& encoder);
-  void scaleOutputs(Encoder& encoder);  // fc2 scaled to options_.outputStd (see FriendlyOptions)  // k-means on the embedding of up to 10,000 training images
+  void scaleOutputs(Encoder& encoder);  // fc2 scaled to options_.outputStd (see FriendlyOptions)  // k-means
+                                        // on the embedding of up to 10,000 training images
 
   TrainConfig config_;
   FriendlyOptions options_;
@@ -62,7 +63,7 @@ class FriendlyObjective : public Objective {
   torch::Tensor neighbours_;  // N x k int64
   torch::Tensor centroids_;   // K x D, learnable
   bool placed_ = false;
-  at::Generator generator_;   // neighbour picks and distortions
+  at::Generator generator_;  // neighbour picks and distortions
 };
 
 void friendlyDefaults(TrainConfig& config);

@@ -8,7 +8,8 @@
 
 namespace centroid {
 
-torch::Tensor nearestNeighbours(const torch::Tensor& x, int k, std::int64_t chunk, const std::atomic<bool>* stop) {
+torch::Tensor nearestNeighbours(const torch::Tensor& x, int k, std::int64_t chunk,
+                                const std::atomic<bool>* stop) {
   if (x.dim() != 2) throw std::invalid_argument("nearestNeighbours: x must be N x D");
   const std::int64_t n = x.size(0);
   if (k < 1 || k >= n) throw std::invalid_argument("nearestNeighbours: k must be 1 to N - 1");

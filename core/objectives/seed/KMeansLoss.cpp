@@ -13,15 +13,13 @@ KMeansLoss::KMeansLoss(int clusters, int maxIter) : clusters_(clusters), maxIter
   if (maxIter < 1) throw std::invalid_argument("k-means loss: need at least one iteration");
 }
 
-void KMeansLoss::setCentroids(const torch::Tensor& centroids) {
-  centroids_ = centroids.detach().clone();
-}
+void KMeansLoss::setCentroids(const torch::Tensor& centroids) { centroids_ = centroids.detach().clone(); }
 
 KMeansLossResult KMeansLoss::forward(const torch::Tensor& outputs) {
   if (!centroids_.defined()) {
     if (outputs.dim() != 2 || outputs.size(0) < clusters_)
-      throw std::invalid_argument("k-means loss: the first batch must hold at least K = " +
-                                  std::to_string(clusters_) + " outputs");
+      throw std::invalid_argument(
+          "k-means loss: the first batch must hold at least K = " + std::to_string(clusters_) + " outputs");
     centroids_ = outputs.slice(0, 0, clusters_).detach().clone();
   }
   KMeansLossResult r = compute(outputs, centroids_);
@@ -180,8 +178,7 @@ KMeansLossResult KMeansLoss::compute(const torch::Tensor& x, const torch::Tensor
   // The final centroids again, now as W x with the graph, so the loss's gradient reaches every
   // output through its centroid as well as directly. Clusters never filled keep c0 (no graph).
   const torch::Tensor weights = masks_ / maskCounts_.clamp_min(1).unsqueeze(1);
-  torch::Tensor centroids =
-      torch::where(maskCounts_.gt(0).unsqueeze(1), weights.mm(x), c0);
+  torch::Tensor centroids = torch::where(maskCounts_.gt(0).unsqueeze(1), weights.mm(x), c0);
   const torch::Tensor d = (x.unsqueeze(0) - centroids.unsqueeze(1)).pow(2).sum(2);  // K x B
   auto [nearest, assignments] = d.min(0);
   const torch::Tensor within = nearest.sum();

@@ -58,8 +58,8 @@ class KMeansLoss {
   torch::Tensor centroids_;
   // Scratch for the Lloyd loop, reused between batches (resize_ keeps the storage, so only a
   // larger batch allocates).
-  torch::Tensor diff_, dist_, assign_, prevAssign_, onehotBool_, onehot_, counts_, masks_,
-      maskCounts_, sums_, clusterIds_;
+  torch::Tensor diff_, dist_, assign_, prevAssign_, onehotBool_, onehot_, counts_, masks_, maskCounts_, sums_,
+      clusterIds_;
   std::vector<double> hostCentroids_, hostSums_;
   std::vector<std::int64_t> hostCounts_;
 };
