@@ -14,9 +14,11 @@ packages=(
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev libvtk9-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libgtest-dev
   xvfb xauth xfonts-base
+  clang-format clang-tidy
   python3-torch python3-h5py python3-numpy
   dataset-fashion-mnist
 )
+# clang-format: scripts/format.sh --check runs in the test suite; clang-tidy: scripts/tidy.sh.
 # libopenblas0-openmp: Debian's libtorch multiplies matrices with whatever libblas.so.3 the
 # alternatives point at, by default the reference BLAS (34x slower here; docs/benchmarks.md).
 # This OpenBLAS uses the same libgomp as torch and takes the alternative on install.
@@ -51,5 +53,9 @@ fi
 export CCACHE_BASEDIR="$root"
 if [ ! -f "$build/build.ninja" ]; then
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
+fi
+# CENTROID_WERROR=ON (scripts/test.sh, so CI) makes a warning in Centroid's code an error.
+if [ -n "${CENTROID_WERROR:-}" ]; then
+  cmake -S . -B "$build" -DCENTROID_WERROR="$CENTROID_WERROR" >/dev/null
 fi
 cmake --build "$build" --parallel "$(nproc)"

@@ -10,7 +10,8 @@
 #   suite (quick local runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh build
+# Warnings are errors here (and so in CI): the tree builds with none.
+CENTROID_WERROR=ON scripts/setup.sh build
 xvfb=(xvfb-run -a -s "-screen 0 1280x1024x24")
 status=0
 # Two test processes at a time; each torch test uses two threads itself.
