@@ -34,7 +34,13 @@ __attribute__((target("avx512f"))) inline float fmaLoopAvx512(long iterations) {
   }
   __m512 s = acc[0];
   for (int j = 1; j < kChains; ++j) s = _mm512_add_ps(s, acc[j]);
-  return _mm512_reduce_add_ps(s);
+  // Summed through memory: GCC 12's _mm512_reduce_add_ps warns on its own internals
+  // (-Wuninitialized, GCC bug 105593).
+  alignas(64) float lanes[16];
+  _mm512_store_ps(lanes, s);
+  float sum = 0;
+  for (float v : lanes) sum += v;
+  return sum;
 }
 
 __attribute__((target("avx2,fma"))) inline float fmaLoopAvx2(long iterations) {

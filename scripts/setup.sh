@@ -15,10 +15,13 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev libgtest-dev
   xvfb xauth xfonts-base
   clang-format clang-tidy
+  desktop-file-utils appstream librsvg2-bin
   python3-torch python3-h5py python3-numpy
   dataset-fashion-mnist
 )
 # clang-format: scripts/format.sh --check runs in the test suite; clang-tidy: scripts/tidy.sh.
+# desktop-file-utils and appstream validate resources/ in the install test; librsvg2-bin renders
+# the icons (scripts/render-icons.sh).
 # libopenblas0-openmp: Debian's libtorch multiplies matrices with whatever libblas.so.3 the
 # alternatives point at, by default the reference BLAS (34x slower here; docs/benchmarks.md).
 # This OpenBLAS uses the same libgomp as torch and takes the alternative on install.

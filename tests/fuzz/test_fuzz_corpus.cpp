@@ -56,7 +56,9 @@ void replay(const std::string& name, Target target, std::size_t minimumFiles) {
       EXPECT_TRUE(read) << "a valid file was refused";
       ++valid;
     }
-    if (base.rfind("regress-", 0) == 0) EXPECT_FALSE(read) << "a damaged file was read as sound";
+    if (base.rfind("regress-", 0) == 0) {
+      EXPECT_FALSE(read) << "a damaged file was read as sound";
+    }
   }
   EXPECT_GE(valid, 1) << "corpus " << name << " has no valid- seed";
 }

@@ -118,7 +118,7 @@ TEST_P(ExtremeSetting, WindowTrainsShowsAndReopens) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sweep, ExtremeSetting, ::testing::ValuesIn(extremes()),
-                         [](const auto& info) { return std::string(info.param.name); });
+                         [](const auto& p) { return std::string(p.param.name); });
 
 // The headless trainer at learning rate 1000: losses near 1e34 in readable notation, every row of
 // the closing table as wide as its header, and a warning that the run diverges (not a stop).

@@ -144,4 +144,4 @@ INSTANTIATE_TEST_SUITE_P(Moments, StopInterrupt,
                          ::testing::Values(Interrupt{"WhileLoading", -1, 0ms},
                                            Interrupt{"EarlyInEpoch", 2, 10ms}, Interrupt{"MidEpoch", 2, 90ms},
                                            Interrupt{"LateInEpoch", 2, 170ms}),
-                         [](const ::testing::TestParamInfo<Interrupt>& info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<Interrupt>& p) { return p.param.name; });

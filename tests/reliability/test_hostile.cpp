@@ -51,7 +51,9 @@ TEST_P(HostileInput, ExitsTwoWithItsMessage) {
   }
   EXPECT_NE(reason, "") << "expected \"" << c.message << "\" in:\n" << o.err;
   EXPECT_EQ(reason.rfind(prefix, 0), 0u) << reason;
-  if (c.program == Program::Train) EXPECT_EQ(proc::lines(o.err).size(), 1u) << o.err;
+  if (c.program == Program::Train) {
+    EXPECT_EQ(proc::lines(o.err).size(), 1u) << o.err;
+  }
 
   // Paths inside the case's folder would only make the table longer.
   const std::string root = dir.string() + "/";

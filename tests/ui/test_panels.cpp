@@ -52,33 +52,6 @@ QString cell(const QAbstractItemModel& m, int row, int column, int role = Qt::Di
   return m.data(m.index(row, column), role).toString();
 }
 
-// A strict RFC 4180 reader, independent of the writer under test.
-QList<QStringList> parseCsv(const QString& text) {
-  QList<QStringList> rows;
-  QStringList row;
-  QString field;
-  bool quoted = false;
-  for (int i = 0; i < text.size(); ++i) {
-    const QChar c = text[i];
-    if (quoted && c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-      field += c;
-      ++i;
-    } else if (c == '"') {
-      quoted = !quoted;
-    } else if (quoted || (c != ',' && c != '\n')) {
-      field += c;
-    } else {
-      row << field;
-      field.clear();
-      if (c == '\n') {
-        rows << row;
-        row.clear();
-      }
-    }
-  }
-  return rows;
-}
-
 std::vector<EpochSummary> realisticEpochs(int n) {
   // Shaped after anchors.md (batch 256, 15 epochs): metrics drift down to about
   // seed purity 0.31, purity 0.29, NMI 0.19, ARI 0.13, ACC 0.28 while the loss keeps falling.

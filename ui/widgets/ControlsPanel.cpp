@@ -111,28 +111,28 @@ void ControlsPanel::buildUi() {
   };
 
   // Data
-  auto* data = group(tr("Data"));
+  auto* dataForm = group(tr("Data"));
   dataset_ = new QComboBox;
   dataset_->addItems({tr("MNIST"), tr("Fashion-MNIST"), tr("Folder…")});
   dataset_->setToolTip(
       tr("MNIST and Fashion-MNIST are looked up in the data folder; "
          "“Folder…” takes any folder holding the four IDX files."));
-  data->addRow(tr("Dataset"), dataset_);
+  dataForm->addRow(tr("Dataset"), dataset_);
   folder_ = new QLineEdit;
   folder_->setPlaceholderText(tr("folder with the four IDX files"));
   auto* folderButton = new QToolButton;
   folderButton->setToolTip(tr("Choose the dataset folder"));
   folderRow_ = browseRow(folder_, folderButton);
-  data->addRow(tr("Folder"), folderRow_);
+  dataForm->addRow(tr("Folder"), folderRow_);
   subset_ = spin(0, 10'000'000, 1000, tr("Train on the first N training images (all: every image)"));
   subset_->setSpecialValueText(tr("all"));
-  data->addRow(tr("Train images"), subset_);
+  dataForm->addRow(tr("Train images"), subset_);
   points_ = new QComboBox;
   for (const auto& p : kPointsPresets) points_->addItem(pointsText(p.train, p.test), QSize(p.train, p.test));
   points_->setToolTip(
       tr("Images embedded and drawn every epoch: the first training images, "
          "then the first test images. Fewer points keep the view fluid."));
-  data->addRow(tr("Points shown"), points_);
+  dataForm->addRow(tr("Points shown"), points_);
 
   // Model and optimisation
   auto* train = group(tr("Training"));
