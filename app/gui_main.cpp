@@ -2,6 +2,7 @@
 // work with no display at all; then sets up OpenGL and the allocator and opens the window.
 #include <QApplication>
 #include <QCoreApplication>
+#include <QIcon>
 #include <QStringList>
 #include <QSurfaceFormat>
 #include <cstdio>
@@ -27,7 +28,7 @@ bool haveDisplay() {
 bool tablesOnly(const centroid::ui::GuiOptions& o) {
   return o.quit && o.open && !o.train && !o.trainBoth && o.compare.isEmpty() && o.screenshot.isEmpty() &&
          o.windowScreenshot.isEmpty() && o.framesDir.isEmpty() &&
-         (!o.exportMetrics.isEmpty() || !o.exportClusters.isEmpty());
+         (!o.exportMetrics.isEmpty() || !o.exportClusters.isEmpty() || !o.exportEmbedding.isEmpty());
 }
 
 }  // namespace
@@ -46,13 +47,15 @@ int main(int argc, char** argv) {
 
   if (tablesOnly(options)) {
     QCoreApplication app(argc, argv);  // for the helper process that reads the file first
-    return centroid::ui::runCommandLineExports(
-        {*options.open, options.epoch, options.exportMetrics, options.exportClusters});
+    return centroid::ui::runCommandLineExports({*options.open, options.epoch, options.exportMetrics,
+                                                options.exportClusters, options.exportEmbedding,
+                                                options.allEpochs});
   }
   if (!haveDisplay()) {
     std::fprintf(stderr,
                  "centroid: the window needs a display (none is set: DISPLAY, WAYLAND_DISPLAY); "
-                 "--export-metrics and --export-clusters with --open and --quit work without one, "
+                 "the --export-metrics, --export-clusters and --export-embedding tables with --open "
+                 "and --quit work without one, "
                  "and so does centroid-train\n");
     return 2;
   }
@@ -62,6 +65,12 @@ int main(int argc, char** argv) {
   centroid::ui::VtkOpenGLWidget::installDefaultSurfaceFormat();
 
   QApplication app(argc, argv);
+  // The desktop entry (resources/) and the window's icon, for task bars and window switchers.
+  QGuiApplication::setDesktopFileName(QStringLiteral("io.github.centroid.Centroid"));
+  QIcon icon;
+  for (int size : {16, 32, 48, 64, 128, 256})
+    icon.addFile(QStringLiteral(":/icons/centroid-%1.png").arg(size));
+  QApplication::setWindowIcon(icon);
   centroid::ui::MainWindow::Options windowOptions;
   windowOptions.useSettings = !options.quit;
   windowOptions.disable3d = options.no3d;

@@ -62,6 +62,26 @@ std::string whyNotUsable(const std::string& folder) {
   return missing.empty() ? std::string() : "lacks " + missing + " (raw or .gz)";
 }
 
+}  // namespace
+
+std::string userDataDir() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+    return (fs::path(xdg) / "centroid").string();
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return (fs::path(home) / ".local" / "share" / "centroid").string();
+  return {};
+}
+
+std::string installedDataDir() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec || exe.empty()) return {};
+  // <prefix>/bin/centroid-train -> <prefix>/share/centroid
+  return (exe.parent_path().parent_path() / "share" / "centroid").lexically_normal().string();
+}
+
+namespace {
+
 // Where a built-in dataset may live, in search order. dataDir and $CENTROID_DATA_DIR may name
 // either a root holding <name>/ or the dataset folder itself.
 std::vector<std::string> candidateFolders(const std::string& name, const std::string& dataDir) {
@@ -78,6 +98,9 @@ std::vector<std::string> candidateFolders(const std::string& name, const std::st
     add(fs::path(env) / name);
     add(env);
   }
+  // An installed program: the user's data folder, then the one beside the installed program.
+  if (const std::string user = userDataDir(); !user.empty()) add(fs::path(user) / name);
+  if (const std::string installed = installedDataDir(); !installed.empty()) add(fs::path(installed) / name);
   if (*CENTROID_DEFAULT_DATA_DIR) add(fs::path(CENTROID_DEFAULT_DATA_DIR) / name);
   if (name == "fashion-mnist") add(kFashionSystemDir);
   return out;

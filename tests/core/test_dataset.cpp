@@ -294,6 +294,29 @@ TEST_F(DatasetFiles, IncompleteDataDirFallsThroughToTheNextPlace) {
   EXPECT_EQ(resolveDatasetFolder("mnist", (dir_ / "given").string()), good);
 }
 
+TEST_F(DatasetFiles, UserDataFolderBeforeTheBuildsOwn) {
+  // An installed program finds MNIST without the source tree: $XDG_DATA_HOME/centroid first.
+  EnvGuard env("CENTROID_DATA_DIR", nullptr);
+  EnvGuard xdg("XDG_DATA_HOME", (dir_ / "xdg").c_str());
+  const std::string folder = writeFolder("xdg/centroid/mnist", 7, 3);
+  EXPECT_EQ(userDataDir(), (dir_ / "xdg" / "centroid").string());
+  EXPECT_EQ(resolveDatasetFolder("mnist", ""), folder);
+  EXPECT_EQ(loadDataset("mnist", "").train.size(), 7) << "the user's set, not the build's real one";
+  // The given folder and $CENTROID_DATA_DIR still come first.
+  const std::string given = writeFolder("given2/mnist", 4, 2);
+  EXPECT_EQ(resolveDatasetFolder("mnist", (dir_ / "given2").string()), given);
+  // Without XDG_DATA_HOME the XDG default, ~/.local/share/centroid.
+  EnvGuard noXdg("XDG_DATA_HOME", nullptr);
+  EnvGuard home("HOME", (dir_ / "home").c_str());
+  EXPECT_EQ(userDataDir(), (dir_ / "home" / ".local" / "share" / "centroid").string());
+}
+
+TEST(DatasetPlaces, InstalledFolderIsBesideTheProgram) {
+  // <prefix>/bin/<program> looks in <prefix>/share/centroid; this test runs from build/tests/.
+  EXPECT_EQ(installedDataDir(),
+            (fs::path(CENTROID_BINARY_DIR) / "share" / "centroid").lexically_normal().string());
+}
+
 TEST_F(DatasetFiles, EmptyNameRejected) {
   EXPECT_HAS(errorOf([] { resolveDatasetFolder("", ""); }), "dataset: no name given");
 }
@@ -302,6 +325,7 @@ TEST_F(DatasetFiles, EmptyNameRejected) {
 
 TEST(DatasetReal, Mnist) {
   EnvGuard env("CENTROID_DATA_DIR", nullptr);
+  EnvGuard xdg("XDG_DATA_HOME", CENTROID_TEST_TMP "/no-user-data");  // a user's own copy must not count
   const Dataset ds = loadDataset("mnist", "");
   EXPECT_EQ(ds.folder, (fs::path(CENTROID_DEFAULT_DATA_DIR) / "mnist").lexically_normal().string());
   ASSERT_EQ(ds.train.size(), 60000);
