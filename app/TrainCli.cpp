@@ -45,6 +45,12 @@ int parseTrainOptions(int argc, char** argv, TrainOptions& o) {
 
   cli.add_option("-o,--output", o.output,
                  "Run file to write (default: <runs-dir>/<time>-<dataset>-k<K>-lr<LR>.h5)");
+  cli.add_flag("--force", o.force,
+               "Replace the -o file if it exists (without it an existing file is refused); with --repair, "
+               "repair a file written on another host");
+  cli.add_option("--repair", o.repair,
+                 "Close a run file whose writer died (killed, crashed) so every HDF5 tool opens it; "
+                 "refused while its writer still runs. Trains nothing");
   cli.add_option("--runs-dir", o.runsDir, "Folder for generated run-file names")->capture_default_str();
   cli.add_option("-d,--dataset", c.dataset, "mnist, fashion-mnist, or a folder with the four IDX files")
       ->capture_default_str();

@@ -10,6 +10,9 @@ namespace centroid::app {
 struct TrainOptions {
   TrainConfig config;
   std::string output;  // run file; empty = runs/<generated name>.h5
+  bool force = false;  // --force: replace an existing -o file (never done silently); with --repair,
+                       // repair a file written on another host
+  std::string repair;  // --repair FILE: close a run whose writer died, then exit
   std::string runsDir = "runs";
   bool json = false;       // machine-readable summary on stdout
   bool quiet = false;      // no progress output

@@ -3,10 +3,12 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "app/TrainCli.h"
 #include "app/TrainReport.h"
+#include "core/runfile/RunRepair.h"
 #include "core/training/Trainer.h"
 #include "core/training/TrainingSession.h"
 
@@ -27,6 +29,15 @@ int main(int argc, char** argv) {
   using namespace centroid;
   app::TrainOptions opt;
   if (const int code = app::parseTrainOptions(argc, argv, opt); code >= 0) return code;
+  if (!opt.repair.empty()) {
+    try {
+      std::cout << "centroid-train: " << repairRun(opt.repair, opt.force) << "\n";
+      return 0;
+    } catch (const std::exception& e) {
+      std::cerr << "centroid-train: " << e.what() << "\n";
+      return 2;
+    }
+  }
   tuneAllocator();
 
   std::signal(SIGINT, onSignal);
@@ -54,6 +65,14 @@ int main(int argc, char** argv) {
   if (opt.injectNanEpoch > 0)
     cb.beforeTraining = [&](Trainer& t) { t.injectNaN(opt.injectNanEpoch, std::max(1, opt.injectNanBatch)); };
 
+  std::error_code exists;
+  // A folder or an unwritable place is the writer's to explain; an existing run is refused here.
+  if (!opt.output.empty() && !opt.force && std::filesystem::exists(opt.output, exists) &&
+      !std::filesystem::is_directory(opt.output, exists)) {
+    std::cerr << "centroid-train: " << opt.output
+              << ": a file of that name exists; pass --force to replace it, or choose another -o\n";
+    return 2;
+  }
   TrainResult result;
   try {
     const std::string path = opt.output.empty() ? defaultRunPath(opt.config, opt.runsDir) : opt.output;

@@ -3,7 +3,10 @@
 #include <filesystem>
 #include <set>
 
+#include <unistd.h>
+
 #include "core/runfile/RunFileFormat.h"
+#include "core/runfile/RunRepair.h"
 
 namespace centroid {
 
@@ -64,7 +67,8 @@ void checkInputs(const TrainConfig& config, const ViewSet& view, const std::vect
     throw RunFileError("settings: clusters and embedding dimension must be at least 1");
   }
   for (const auto& w : layout) weightDatasetName(w.name);
-  std::set<std::string> reserved{"format", "format_version", "program", "dataset", "created", "config_json"};
+  std::set<std::string> reserved{"format",      "format_version", "program",    "dataset",     "created",
+                                 "config_json", "writer_host",    "writer_pid", "writer_start"};
   for (const auto& name : configAttributeNames()) reserved.insert(name);
   for (const auto& [name, value] : extra) {
     if (reserved.count(name)) {
@@ -95,6 +99,11 @@ void RunWriter::Impl::create(const TrainConfig& config, const ViewSet& view,
   h5::writeAttribute(root.get(), "torch_version", torch != extra.end() ? torch->second : "unknown");
   h5::writeAttribute(root.get(), "dataset", datasetName);
   h5::writeAttribute(root.get(), "created", utcNow());
+  // Who writes it, so that a file whose writer died can be told from one still being written
+  // (RunRepair): the host, the process and that process's start time (pids are reused).
+  h5::writeAttribute(root.get(), "writer_host", writerHost());
+  h5::writeAttribute(root.get(), "writer_pid", std::to_string(::getpid()));
+  h5::writeAttribute(root.get(), "writer_start", std::to_string(writerStartTicks(::getpid())));
   h5::writeAttribute(root.get(), "config_json", configToJson(config));
   writeConfigAttributes(root.get(), config);
   for (const auto& [name, value] : extra) {

@@ -4,6 +4,10 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <cstring>
+#include <cerrno>
+#include <unistd.h>
+#include <fcntl.h>
 #include <iomanip>
 #include <map>
 #include <sstream>
@@ -18,6 +22,17 @@ TrainResult trainToFile(const TrainConfig& config, const std::string& runPath,
   const auto say = [&](const std::string& m) {
     if (callbacks.onMessage) callbacks.onMessage(m);
   };
+  // A failure before the run file exists leaves no file: not the empty one defaultRunPath
+  // reserved for the name, either.
+  struct Reservation {
+    const std::string& path;
+    bool keep = false;
+    ~Reservation() {
+      std::error_code ec;
+      if (!keep && std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) == 0)
+        std::filesystem::remove(path, ec);
+    }
+  } reservation{runPath};
   say("loading " + config.dataset);
   Trainer trainer(config);  // throws ConfigError / DataError before anything is written
 
@@ -30,6 +45,7 @@ TrainResult trainToFile(const TrainConfig& config, const std::string& runPath,
   const std::map<std::string, std::string> provenance = {{"torch_version", torchVersion()}};
   RunWriter writer(runPath, config, trainer.viewSet(), trainer.weightLayout(), baselines, config.dataset,
                    provenance);
+  reservation.keep = true;
   if (callbacks.onReady) callbacks.onReady(trainer.viewSet(), baselines, runPath);
 
   Trainer::Callbacks tc;
@@ -76,11 +92,21 @@ std::string defaultRunPath(const TrainConfig& config, const std::string& folder)
   name << std::put_time(&tm, "%Y%m%d-%H%M%S") << '-' << dataset;
   if (config.objective != "seed") name << '-' << config.objective;  // seed runs keep their old names
   name << "-k" << config.clusters << "-lr" << lr.str();
-  // Two runs started within the same second get distinct names.
-  fs::path path = fs::path(folder) / (name.str() + ".h5");
-  for (int i = 2; fs::exists(path); ++i)
-    path = fs::path(folder) / (name.str() + "-" + std::to_string(i) + ".h5");
-  return path.string();
+  // Runs started within the same second get distinct names, also from several processes at once
+  // (a sweep): each name is reserved by creating the file exclusively; the writer then replaces
+  // the empty file.
+  for (int i = 1; i < 10000; ++i) {
+    const fs::path path =
+        fs::path(folder) / (name.str() + (i == 1 ? std::string() : "-" + std::to_string(i)) + ".h5");
+    const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      ::close(fd);
+      return path.string();
+    }
+    if (errno != EEXIST)
+      throw RunFileError(path.string() + ": cannot create the run file (" + std::strerror(errno) + ")");
+  }
+  throw RunFileError(folder + ": no free run-file name for " + name.str());
 }
 
 }  // namespace centroid

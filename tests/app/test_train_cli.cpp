@@ -11,11 +11,13 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/runfile/RunFile.h"
+#include "core/training/TrainingSession.h"
 #include "support/Process.h"
 
 namespace fs = std::filesystem;
@@ -71,7 +73,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadArgument{"MissingDatasetFolder",
                                   {"--dataset", "/nonexistent/folder", "-o", "/tmp/x.h5"},
                                   "/nonexistent/folder"}),
-    [](const ::testing::TestParamInfo<BadArgument>& info) { return info.param.name; });
+    [](const ::testing::TestParamInfo<BadArgument>& p) { return p.param.name; });
 
 TEST(TrainCli, ReadOnlyOutputFolderIsABadInput) {
   if (geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
@@ -126,6 +128,44 @@ TEST(TrainCli, TrainsWritesRunFileAndJson) {
   EXPECT_DOUBLE_EQ(summaries[1].loss, j["epochs"][1]["loss"].get<double>());
   EXPECT_GE(reader.bestEpoch(), 1);
   EXPECT_FALSE(reader.bestWeights().empty());
+}
+
+TEST(TrainCli, ExistingOutputIsRefusedUnlessForced) {
+  const fs::path dir = tmpDir("existing");
+  const fs::path out = dir / "run.h5";
+  std::ofstream(out) << "a run someone cares about";
+  const Outcome refused = run(smallRun(out, 1), "existing-refused");
+  EXPECT_EQ(refused.code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("a file of that name exists; pass --force"), std::string::npos) << refused.err;
+  EXPECT_EQ(slurp(out), "a run someone cares about");  // untouched
+  auto args = smallRun(out, 1);
+  args.push_back("--force");
+  const Outcome forced = run(args, "existing-forced");
+  ASSERT_EQ(forced.code, 0) << forced.err;
+  EXPECT_EQ(centroid::RunReader(out.string()).status(), "completed");
+  // --repair on a run closed properly changes nothing and says so; on a missing file, exit 2.
+  const Outcome repair = run({"--repair", out.string()}, "existing-repair");
+  EXPECT_EQ(repair.code, 0) << repair.err;
+  EXPECT_NE(repair.out.find("nothing to repair"), std::string::npos) << repair.out;
+  const Outcome missing = run({"--repair", (dir / "no-such.h5").string()}, "existing-repair-missing");
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("no-such.h5"), std::string::npos) << missing.err;
+}
+
+TEST(TrainCli, GeneratedNamesNeverCollide) {
+  // Runs started in the same second (a sweep) reserve their names: -2, -3, ... and no failed
+  // start leaves an empty file behind.
+  const fs::path dir = tmpDir("names");
+  centroid::TrainConfig c;
+  std::set<std::string> names;
+  for (int i = 0; i < 3; ++i) names.insert(centroid::defaultRunPath(c, dir.string()));
+  EXPECT_EQ(names.size(), 3u);
+  for (const auto& n : names) EXPECT_TRUE(fs::exists(n)) << n << " was not reserved";
+  const Outcome bad = run({"--dataset", (dir / "no-data").string(), "--runs-dir", dir.string()}, "names-bad");
+  EXPECT_EQ(bad.code, 2);
+  std::size_t files = 0;
+  for (const auto& e : fs::directory_iterator(dir)) files += e.is_regular_file();
+  EXPECT_EQ(files, 3u) << "a failed start left a file";
 }
 
 TEST(TrainCli, TablePrintsEveryEpochAndBaselines) {

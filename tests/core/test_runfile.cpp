@@ -16,6 +16,7 @@
 
 #include "core/runfile/Hdf5.h"
 #include "core/runfile/RunFile.h"
+#include "core/runfile/RunRepair.h"
 #include "core/runfile_support.h"
 
 namespace centroid {
@@ -306,6 +307,46 @@ TEST(RunFile, KilledWriterLeavesEveryReportedEpoch) {
       }
     }
   }
+}
+
+TEST(RunRepair, KilledWriterIsToldApartAndTheFileClosed) {
+  const std::string path = tmpPath(".h5");
+  {
+    Child child(path, 500, 0, 5);
+    child.waitFor(2);
+    // While the writer runs: it is recognised and the file is not touched.
+    const WriterInfo alive = writerInfo(path);
+    EXPECT_EQ(alive.state, WriterState::Running);
+    EXPECT_EQ(alive.host, writerHost());
+    try {
+      repairRun(path);
+      ADD_FAILURE() << "repaired a file whose writer runs";
+    } catch (const RunFileError& e) {
+      EXPECT_NE(std::string(e.what()).find("still being written by process"), std::string::npos) << e.what();
+    }
+    child.kill();
+  }
+  const int epochs = RunReader(path).epochCount();
+  ASSERT_GE(epochs, 2);
+  {
+    h5::QuietErrors quiet;
+    EXPECT_LT(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), 0) << "a killed file opened without SWMR";
+  }
+  EXPECT_EQ(writerInfo(path).state, WriterState::Gone);
+  const std::string said = repairRun(path);
+  EXPECT_NE(said.find("repaired; status \"writer stopped\""), std::string::npos) << said;
+  // Now a plain open works (what h5dump, HDFView and h5py without swmr=True do), and nothing
+  // saved is lost.
+  const hid_t plain = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(plain, 0);
+  H5Fclose(plain);
+  RunReader r(path);
+  EXPECT_EQ(r.status(), "writer stopped");
+  EXPECT_NE(r.statusReason().find("stopped without closing the file"), std::string::npos);
+  EXPECT_EQ(r.epochCount(), epochs);
+  for (int i = 0; i < epochs; ++i) expectFrameEq(r.frame(i), testFrame(i + 1, 500));
+  // A second repair finds nothing to do.
+  EXPECT_NE(repairRun(path).find("nothing to repair"), std::string::npos);
 }
 
 TEST(RunFile, KilledWriterNeverMislabelsBestWeights) {

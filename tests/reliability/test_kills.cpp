@@ -9,6 +9,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <hdf5.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -16,6 +18,7 @@
 #include <string>
 #include <thread>
 
+#include "core/runfile/RunRepair.h"
 #include "support/Process.h"
 #include "tests/reliability/RunCheck.h"
 
@@ -169,7 +172,7 @@ TEST(Kills, EveryKillLeavesNoFileOrAReadableRun) {
     seed = static_cast<unsigned>(std::strtoul(s, nullptr, 10));
   std::mt19937 rng(seed);
   std::map<std::string, int> phases;
-  int epochsRead = 0, partialEpochs = 0;
+  int epochsRead = 0, partialEpochs = 0, repairs = 0;
   std::chrono::microseconds startup = 700ms;  // until the first kill aimed at creation measures it
   const auto started = Clock::now();
   std::cout << "seed " << seed << "\n";
@@ -227,6 +230,18 @@ TEST(Kills, EveryKillLeavesNoFileOrAReadableRun) {
                   ? "mid-append (an epoch being saved)"
                   : "mid-epoch (training; epochs before it stored)";
       partialEpochs += c.partialRows > 0;
+      // The writer is gone: Centroid tells so, and closes the file properly, so that every HDF5
+      // tool opens it, with every stored epoch still there.
+      EXPECT_EQ(centroid::writerInfo(file.string()).state, centroid::WriterState::Gone);
+      const std::string said = centroid::repairRun(file.string());
+      EXPECT_NE(said.find("repaired"), std::string::npos) << said;
+      const hid_t plain = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+      EXPECT_GE(plain, 0) << "still refused without SWMR after the repair";
+      if (plain >= 0) H5Fclose(plain);
+      const auto repaired = centroid::reliability::checkRun(file.string());
+      EXPECT_EQ(repaired.status, "writer stopped");
+      EXPECT_EQ(repaired.epochs, c.epochs) << "the repair lost epochs";
+      ++repairs;
     }
     ++phases[phase];
     std::cout << "kill " << i << ": " << plan.describe() << " -> " << phase << "; " << c.epochs
@@ -240,6 +255,9 @@ TEST(Kills, EveryKillLeavesNoFileOrAReadableRun) {
   for (const auto& [phase, count] : phases) std::cout << "  " << count << "  " << phase << "\n";
   std::cout << "  " << epochsRead << " stored epochs read back in all; " << partialEpochs
             << " files held rows of a cut-short append (ignored by the reader, as designed)\n";
+  std::cout << "  " << repairs
+            << " killed files repaired (centroid-train --repair) and reopened without SWMR\n";
   // Guards against a test that passes by never reaching a stored epoch.
   EXPECT_GT(epochsRead, 0);
+  EXPECT_GT(repairs, 0);
 }

@@ -1,6 +1,8 @@
 // A run file as a run source: the helper probe, the reader, following a growing file.
 #include "ui/run/FileRunSource.h"
 
+#include "core/runfile/RunRepair.h"
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -142,7 +144,11 @@ std::unique_ptr<FileRunSource> FileRunSource::open(const QString& path, QString*
     source->viewSet_ = std::make_shared<const ViewSet>(source->reader_->viewSet(/*withImages=*/false));
     source->baselines_ = source->reader_->baselines();
     source->summaries_ = source->reader_->summaries();
-    if (source->reader_->status() == "running") source->followTimer_.start();
+    if (source->reader_->status() == "running") {
+      // Followed only while its writer lives: a killed writer's file would be polled forever.
+      source->writerGone_ = writerInfo(path.toStdString()).state == WriterState::Gone;
+      if (!source->writerGone_) source->followTimer_.start();
+    }
   } catch (const std::exception& e) {
     // RunFileError names the file and the fault; anything else (bad_alloc on a huge, damaged
     // extent) gets the file's name in front so the message still says which file.

@@ -49,6 +49,10 @@ class FileRunSource : public RunSource {
   QString statusReason() const override;
   int bestEpoch() const override;
 
+  // Marked "running", but its writer (on this host) is gone: killed or crashed. Not followed;
+  // centroid-train --repair closes it.
+  bool writerGone() const { return writerGone_; }
+
   void setFollowIntervalMs(int ms) { followTimer_.setInterval(ms); }
   // Looks for new epochs now (the timer calls this every ~500 ms); true when some appeared.
   bool poll();
@@ -63,6 +67,7 @@ class FileRunSource : public RunSource {
   std::vector<BaselineRow> baselines_;
   std::vector<EpochSummary> summaries_;
   QTimer followTimer_;
+  bool writerGone_ = false;
 };
 
 }  // namespace centroid::ui

@@ -1,6 +1,7 @@
 // Main window, replay: opening saved runs (menu, recent list, drag and drop), the timeline, the
 // class filter, hover and click on points. The reading itself is RunModel's.
 #include <QAction>
+#include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QElapsedTimer>
@@ -25,6 +26,7 @@
 #include "ui/widgets/MetricsCharts.h"
 #include "ui/widgets/PointInspector.h"
 #include "ui/widgets/PurityPanel.h"
+#include "ui/run/FileRunSource.h"
 #include "ui/run/LiveRunSource.h"
 #include "ui/run/RunModel.h"
 #include "ui/widgets/RunSummaryPanel.h"
@@ -213,7 +215,14 @@ void MainWindow::onRunOpened() {
         tr("Training on %1 points shown… first epoch under way").arg(viewSet_->labels.size()));
     return;
   }
-  if (run_->epochCount() == 0)
+  if (auto* file = dynamic_cast<FileRunSource*>(run_->source()); file && file->writerGone())
+    banner_->showMessage(MessageBanner::Kind::Info,
+                         tr("This run's writer stopped without closing the file (it was killed or crashed): "
+                            "its %1 saved epochs are all here. centroid-train --repair \"%2\" closes it, so "
+                            "that other HDF5 tools open it too.")
+                             .arg(run_->epochCount())
+                             .arg(QDir::toNativeSeparators(runPath_)));
+  else if (run_->epochCount() == 0)
     banner_->showMessage(MessageBanner::Kind::Info, tr("No epoch is saved in this run yet."));
   statusBar()->showMessage(tr("Opened %1: %2 epochs of %3 points.")
                                .arg(QFileInfo(runPath_).fileName())
