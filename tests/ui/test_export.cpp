@@ -130,6 +130,7 @@ class TestExport : public QObject {
   void registryHoldsEveryExport();
   void tablesWithoutAWindow();
   void commandLineWithoutADisplay();
+  void embeddingForPython();
   void commandLineBadFiles_data();
   void commandLineBadFiles();
   void commandLineBadSwitches_data();
@@ -333,9 +334,10 @@ void TestExport::registryHoldsEveryExport() {
     QCOMPARE(findExport(e->id()), e.get());
     QVERIFY(!e->title().isEmpty());
   }
-  QCOMPARE(ids, QStringList({"view", "window", "frames", "metrics", "clusters"}));
+  QCOMPARE(ids, QStringList({"view", "window", "frames", "metrics", "clusters", "embedding"}));
   QVERIFY(findExport("view")->draws() && findExport("frames")->draws() && findExport("window")->draws());
-  QVERIFY(!findExport("metrics")->draws() && !findExport("clusters")->draws());
+  QVERIFY(!findExport("metrics")->draws() && !findExport("clusters")->draws() &&
+          !findExport("embedding")->draws());
   const ExportOutcome unknown = runExport("gif", {}, path("x.gif"));
   QVERIFY(!unknown.ok);
   QVERIFY(unknown.message.contains("\"gif\""));
@@ -407,6 +409,42 @@ void TestExport::commandLineWithoutADisplay() {
     QCOMPARE(screen.code, 2);
     QCOMPARE(screen.err.count('\n'), 1);
     QVERIFY2(screen.err.startsWith("centroid: the window needs a display"), qPrintable(screen.err));
+  }
+}
+
+void TestExport::embeddingForPython() {
+  // The embedding of epoch 4 and of every epoch, written without a display, read back with
+  // numpy and compared with the run file by h5py; then docs/run-file.md's example on the run.
+  const QString npy = path("emb.npy"), csv = path("emb.csv"), all = path("emb-all.npy");
+  Result r = runCentroid({"--open", run_, "--epoch", "4", "--export-embedding", npy, "--quit"}, false);
+  QVERIFY2(r.code == 0, qPrintable(r.err));
+  r = runCentroid({"--open", run_, "--epoch", "4", "--export-embedding", csv, "--quit"}, false);
+  QVERIFY2(r.code == 0, qPrintable(r.err));
+  r = runCentroid({"--open", run_, "--epoch", "all", "--export-embedding", all, "--quit"}, false);
+  QVERIFY2(r.code == 0, qPrintable(r.err));
+  // The CSV's first rows, by hand: index, split, label, cluster, then the coordinates exactly.
+  const QStringList lines = readText(csv).split('\n', Qt::SkipEmptyParts);
+  QCOMPARE(lines.size(), kPoints + 1);
+  QCOMPARE(lines[0], QStringLiteral("index,split,label,cluster,z0,z1,z2"));
+  const EpochFrame f = fixtureFrame(4, kPoints);
+  const QStringList first = lines[1].split(',');
+  QCOMPARE(first.mid(0, 4), QStringList({"1000", "train", "0", QString::number(f.assignments[0])}));
+  QCOMPARE(first[4].toFloat(), f.embedding[0]);
+  QCOMPARE(lines.last().split(',')[1], QStringLiteral("test"));
+  // Wrong extension, and --epoch all with a one-epoch output: one line, exit 2.
+  r = runCentroid({"--open", run_, "--export-embedding", path("emb.txt"), "--quit"}, false);
+  QCOMPARE(r.code, 2);
+  QVERIFY(r.err.contains("use .csv or .npy"));
+  r = runCentroid({"--open", run_, "--epoch", "all", "--export-clusters", path("c.csv"), "--quit"}, false);
+  QCOMPARE(r.code, 2);
+  for (const QStringList& args :
+       {QStringList{QStringLiteral(CENTROID_SOURCE_DIR "/tests/app/check_python.py"), "embedding", run_, "3",
+                    npy, csv, all},
+        QStringList{QStringLiteral(CENTROID_SOURCE_DIR "/tests/app/check_python.py"), "docs", run_}}) {
+    QProcess python;
+    python.start(QStringLiteral("/usr/bin/python3"), args);
+    QVERIFY(python.waitForFinished(60000));
+    QVERIFY2(python.exitCode() == 0, qPrintable(QString::fromUtf8(python.readAllStandardError())));
   }
 }
 

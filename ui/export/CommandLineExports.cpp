@@ -24,6 +24,7 @@ int runCommandLineExports(const CommandLineExports& request) {
   }
   ExportJob job;
   job.run = &run;
+  job.allEpochs = request.allEpochs;
   if (request.epoch) {
     job.index = run.indexOfEpoch(*request.epoch);
     if (job.index < 0) {
@@ -31,13 +32,13 @@ int runCommandLineExports(const CommandLineExports& request) {
       return 2;
     }
   }
-  if (!request.clusters.isEmpty() && run.epochCount() == 0) {
+  if ((!request.clusters.isEmpty() || !request.embedding.isEmpty()) && run.epochCount() == 0) {
     complainLine(QStringLiteral("%1: the run has no saved epoch to show").arg(request.run));
     return 2;
   }
   bool ok = true;
-  const std::pair<const char*, QString> wanted[] = {{"metrics", request.metrics},
-                                                    {"clusters", request.clusters}};
+  const std::pair<const char*, QString> wanted[] = {
+      {"metrics", request.metrics}, {"clusters", request.clusters}, {"embedding", request.embedding}};
   for (const auto& [id, path] : wanted) {
     if (path.isEmpty()) continue;
     const ExportOutcome out = runExport(QString::fromLatin1(id), job, path);

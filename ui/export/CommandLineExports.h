@@ -1,5 +1,5 @@
-// The command line's exports that do not draw (--export-metrics, --export-clusters), run on a
-// run model with no window and no display: `centroid --open run.h5 --export-metrics m.csv
+// The command line's exports that do not draw (--export-metrics, --export-clusters, --export-embedding), run
+// on a run model with no window and no display: `centroid --open run.h5 --export-metrics m.csv
 // --quit` works over ssh and in CI.
 #pragma once
 
@@ -13,6 +13,8 @@ struct CommandLineExports {
   std::optional<int> epoch;  // the stored epoch numbered N; default the last
   QString metrics;           // --export-metrics path, or empty
   QString clusters;          // --export-clusters path, or empty
+  QString embedding;         // --export-embedding path, or empty
+  bool allEpochs = false;    // --epoch all: the embedding of every epoch
 };
 
 // Opens the run, writes each table through the export registry, and returns the exit code:

@@ -19,6 +19,7 @@ class ScatterView;
 struct ExportJob {
   RunModel* run = nullptr;  // required: the run, training or saved
   int index = -1;           // the stored epoch's index; -1: the one on screen (else the last)
+  bool allEpochs = false;   // every stored epoch instead (the embedding export)
   // Exports that draw: the view to render (its camera as the user left it) and the window.
   ScatterView* view = nullptr;
   QWidget* window = nullptr;

@@ -12,6 +12,7 @@ std::unique_ptr<Export> makeWindowImageExport();
 std::unique_ptr<Export> makeFramesExport();
 std::unique_ptr<Export> makeMetricsTableExport();
 std::unique_ptr<Export> makeClusterTableExport();
+std::unique_ptr<Export> makeEmbeddingExport();
 
 const std::vector<std::unique_ptr<Export>>& exports() {
   static const std::vector<std::unique_ptr<Export>> all = [] {
@@ -21,6 +22,7 @@ const std::vector<std::unique_ptr<Export>>& exports() {
     v.push_back(makeFramesExport());
     v.push_back(makeMetricsTableExport());
     v.push_back(makeClusterTableExport());
+    v.push_back(makeEmbeddingExport());
     return v;
   }();
   return all;

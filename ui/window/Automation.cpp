@@ -104,12 +104,16 @@ int parseGuiOptions(const QStringList& arguments, GuiOptions& o) {
       {"color-by", "Colour points by label or cluster.", "label|cluster"},
       {"no-3d", "Show no 3-D view (for machines without OpenGL)."},
       {"open", "Replay a saved run file (also: the file as the only argument).", "run.h5"},
-      {"epoch", "With --open: show the epoch numbered N (default: the last).", "n"},
+      {"epoch",
+       "With --open: show the epoch numbered N (default: the last); \"all\" for\n"
+       "--export-embedding: every epoch.",
+       "n|all"},
       {"scale", "Size of --screenshot and --frames-dir images, 1-4 times the view's.", "1-4"},
       {"frames-dir", "Write one PNG per saved epoch into this folder (frame-00001.png, ...).", "dir"},
       {"frames-per-epoch", "With --frames-dir: frames per epoch, points moving in between.", "n"},
       {"export-metrics", "Write the per-epoch metrics table (.csv or .md).", "file"},
       {"export-clusters", "Write the shown epoch's contingency matrix and purity (.csv or .md).", "file"},
+      {"export-embedding", "Write the view points' coordinates, labels and clusters (.csv or .npy).", "file"},
   });
   p.addPositionalArgument("run.h5", "A run file to replay (the same as --open run.h5).", "[run.h5]");
   if (!p.parse(arguments)) {

@@ -43,6 +43,8 @@ struct GuiOptions {
   int framesPerEpoch = 1;       // --frames-per-epoch: in-between frames for smooth video
   QString exportMetrics;        // --export-metrics out.csv|out.md
   QString exportClusters;       // --export-clusters out.csv|out.md (the shown epoch)
+  QString exportEmbedding;      // --export-embedding out.csv|out.npy (the shown epoch, or all)
+  bool allEpochs = false;       // --epoch all (with --export-embedding)
 
   // Applies the given settings over `base`. --points N maps to the view set like the
   // controls' presets: the first min(N, 10000) training images..., see ControlsPanel.

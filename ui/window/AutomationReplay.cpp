@@ -1,6 +1,7 @@
 // Command-line replay and export: --open a run file, pick --epoch, then write --screenshot,
 // --frames-dir and the --export-* tables, and --quit with 0, or 2 and one line saying why.
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QTimer>
 #include <cstdio>
 
@@ -47,7 +48,9 @@ bool checkTablePath(const QString& option, const QString& path) {
 int parseReplayOptions(const QCommandLineParser& p, GuiOptions& o) {
   if (p.isSet("open")) o.open = p.value("open");
   else if (p.positionalArguments().size() == 1) o.open = p.positionalArguments().first();
-  if (p.isSet("epoch")) {
+  if (p.isSet("epoch") && p.value("epoch").trimmed() == QLatin1String("all")) {
+    o.allEpochs = true;
+  } else if (p.isSet("epoch")) {
     int epoch = 0;
     if (!readCount(p, "epoch", 1, 1 << 30, epoch)) return 2;
     o.epoch = epoch;
@@ -57,10 +60,26 @@ int parseReplayOptions(const QCommandLineParser& p, GuiOptions& o) {
   o.framesDir = p.value("frames-dir");
   o.exportMetrics = p.value("export-metrics");
   o.exportClusters = p.value("export-clusters");
+  o.exportEmbedding = p.value("export-embedding");
+  if (!o.exportEmbedding.isEmpty()) {
+    const QString suffix = QFileInfo(o.exportEmbedding).suffix().toLower();
+    if (suffix != "csv" && suffix != "npy") {
+      complainLine(
+          QStringLiteral("--export-embedding: the format follows the extension; use .csv or .npy, got \"%1\"")
+              .arg(o.exportEmbedding));
+      return 2;
+    }
+  }
+  if (o.allEpochs &&
+      (o.exportEmbedding.isEmpty() || !o.screenshot.isEmpty() || !o.exportClusters.isEmpty())) {
+    complainLine(
+        QStringLiteral("--epoch all goes with --export-embedding only: the other outputs show one epoch"));
+    return 2;
+  }
   if (!checkTablePath("export-metrics", o.exportMetrics) ||
       !checkTablePath("export-clusters", o.exportClusters))
     return 2;
-  if (o.epoch && !o.open) {
+  if ((o.epoch || o.allEpochs) && !o.open) {
     complainLine(QStringLiteral("--epoch needs --open: it picks an epoch of a saved run"));
     return 2;
   }
@@ -126,6 +145,8 @@ bool Automation::writeExports() {
     report(window_->exportMetricsTable(options_.exportMetrics), options_.exportMetrics);
   if (!options_.exportClusters.isEmpty())
     report(window_->exportClusterTable(options_.exportClusters), options_.exportClusters);
+  if (!options_.exportEmbedding.isEmpty())
+    report(window_->exportEmbedding(options_.exportEmbedding, options_.allEpochs), options_.exportEmbedding);
   std::fflush(stdout);
   return ok;
 }
