@@ -28,9 +28,11 @@
 #include "ui/widgets/MetricsCharts.h"
 #include "ui/models/MetricsTableModel.h"
 #include "ui/widgets/PurityPanel.h"
+#include "ui/export/Export.h"
 #include "ui/run/LiveRunSource.h"
 #include "ui/run/RunModel.h"
 #include "ui/run/TrainWorker.h"
+#include "ui/widgets/Timeline.h"
 
 namespace centroid::ui {
 
@@ -297,6 +299,55 @@ void MainWindow::resetView() {
 void MainWindow::setColorBy(ScatterView::ColorBy mode) {
   (mode == ScatterView::ColorBy::Label ? colorByLabel_ : colorByCluster_)->setChecked(true);
   if (view_) view_->setColorBy(mode);
+}
+
+// Exports: each is a unit of the registry (ui/export); the window supplies its run, view and
+// itself, and shows the outcome.
+ExportJob MainWindow::exportJob() const {
+  ExportJob job;
+  job.run = run_;
+  job.view = view_;
+  job.window = const_cast<MainWindow*>(this);
+  return job;
+}
+
+bool MainWindow::runExport(const QString& id, const ExportJob& job, const QString& path) {
+  const ExportOutcome out = centroid::ui::runExport(id, job, path);
+  if (out.ok) statusBar()->showMessage(out.message);
+  else if (out.cancelled) statusBar()->showMessage(out.message);
+  else showError(out.message);
+  return out.ok;
+}
+
+bool MainWindow::exportMetricsTable(const QString& path) { return runExport("metrics", exportJob(), path); }
+bool MainWindow::exportClusterTable(const QString& path) { return runExport("clusters", exportJob(), path); }
+
+bool MainWindow::exportEmbedding(const QString& path, bool allEpochs) {
+  ExportJob job = exportJob();
+  job.allEpochs = allEpochs;
+  return runExport("embedding", job, path);
+}
+
+bool MainWindow::exportViewImage(const QString& path, int scale) {
+  ExportJob job = exportJob();
+  job.scale = scale;
+  return runExport("view", job, path);
+}
+
+bool MainWindow::exportWindowImage(const QString& path) { return runExport("window", exportJob(), path); }
+
+bool MainWindow::exportFrames(const QString& dir, int scale, int framesPerEpoch,
+                              const std::function<bool(int, int)>& progress) {
+  if (training_) {  // each new epoch would move the view under the export
+    showError(tr("Wait for the run to end (or stop it) before exporting its frames."));
+    return false;
+  }
+  timeline_->setPlaying(false);
+  ExportJob job = exportJob();
+  job.scale = scale;
+  job.framesPerEpoch = framesPerEpoch;
+  job.progress = progress;
+  return runExport("frames", job, dir);
 }
 
 void MainWindow::stopWorkerThread() {

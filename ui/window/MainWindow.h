@@ -106,7 +106,7 @@ class MainWindow : public QMainWindow {
   bool exportViewImage(const QString& path, int scale = 1);
   bool exportWindowImage(const QString& path);
 
-  // Replay and export (MainWindowReplay.cpp, MainWindowExport.cpp). Each returns false with the
+  // Replay (MainWindowReplay.cpp) and export (MainWindow.cpp). Each returns false with the
   // reason in the banner; nothing throws and the window stays usable.
   bool openRun(const QString& path);  // refused while training
   void closeRun();                    // back to the empty controls (not while training)
@@ -114,6 +114,9 @@ class MainWindow : public QMainWindow {
   // per-cluster purity; CSV or Markdown by the file's extension (.csv, .md).
   bool exportMetricsTable(const QString& path);
   bool exportClusterTable(const QString& path);
+  // Every view point's index, split, label, cluster and coordinates, of the shown epoch or of
+  // every epoch; CSV or NumPy .npy by the extension.
+  bool exportEmbedding(const QString& path, bool allEpochs = false);
   // One PNG per saved epoch (frame-00001.png, ...) at scale x the view's size; with
   // framesPerEpoch > 1, that many frames per step, the points moved linearly in between.
   // progress(done, total) is called after each frame; returning false stops the export.
@@ -151,8 +154,6 @@ class MainWindow : public QMainWindow {
   void stopWorkerThread();
   void showError(const QString& text);
   void showMethod(const std::string& objective);  // the loss chart's title, the table's row name
-  void exportViewDialog();
-  void exportWindowDialog();
 
   // MainWindowReplay.cpp
   void buildReplayUi(QVBoxLayout* centre);
@@ -170,13 +171,9 @@ class MainWindow : public QMainWindow {
   void selectPoint(int index);
   void openDialog();
   void compareDialog();
-  // MainWindowExport.cpp
-  void addExportActions(QMenu* file);
+  // Exports through the registry (ui/export); the menu and its dialogs are ExportMenu.
   ExportJob exportJob() const;  // this window's run, view and window, the epoch on screen
   bool runExport(const QString& id, const ExportJob& job, const QString& path);  // outcome shown
-  void exportViewScaledDialog(int scale);
-  void exportTableDialog(bool metrics);
-  void exportFramesDialog();
 
   // A signal belongs to the run on screen: its id, and that run has not ended yet (the
   // worker's signals of one run arrive in order, so nothing legitimate follows its end).

@@ -14,6 +14,7 @@
 
 #include "core/training/Trainer.h"
 #include "ui/widgets/ControlsPanel.h"
+#include "ui/window/ExportMenu.h"
 #include "ui/window/MainWindow.h"
 #include "ui/window/TrainBoth.h"
 
@@ -54,16 +55,8 @@ void MainWindow::createActions() {
   animateAction_->setChecked(true);
   animateAction_->setToolTip(tr("Let points glide to their new places after each epoch"));
 
-  auto* exportView =
-      new QAction(st->standardIcon(QStyle::SP_DialogSaveButton), tr("&Export 3-D View…"), this);
-  exportView->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-  exportView->setToolTip(tr("Save the 3-D view as a PNG at twice its size (Ctrl+E)"));
-  connect(exportView, &QAction::triggered, this, &MainWindow::exportViewDialog);
-  auto* exportWindow = new QAction(tr("Export &Window…"), this);
-  exportWindow->setToolTip(tr("Save a PNG of the whole window"));
-  connect(exportWindow, &QAction::triggered, this, &MainWindow::exportWindowDialog);
-  for (QAction* a : {exportView, resetAction, colorByLabel_, colorByCluster_})
-    a->setEnabled(view_ != nullptr);
+  auto* exports = new ExportMenu(this);  // File ▸ Export …, through the export registry
+  for (QAction* a : {resetAction, colorByLabel_, colorByCluster_}) a->setEnabled(view_ != nullptr);
 
   auto* quit = new QAction(tr("&Quit"), this);
   quit->setShortcut(QKeySequence::Quit);
@@ -73,9 +66,8 @@ void MainWindow::createActions() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   addOpenActions(file);  // Open, Open Recent, Compare With (MainWindowReplay.cpp)
   file->addSeparator();
-  file->addAction(exportView);
-  addExportActions(file);  // scaled views, animation frames, tables (MainWindowExport.cpp)
-  file->addAction(exportWindow);
+  exports->addTo(file);
+  needsRunActions_ << exports->runActions();
   file->addSeparator();
   file->addAction(quit);
   trainBoth_ = new TrainBoth(this);
@@ -121,25 +113,7 @@ void MainWindow::createActions() {
   bar->addAction(colorByLabel_);
   bar->addAction(colorByCluster_);
   bar->addSeparator();
-  bar->addAction(exportView);
-}
-
-void MainWindow::exportViewDialog() {
-  const QString dir = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
-  const QString name =
-      QStringLiteral("centroid-%1.png").arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
-  const QString path = QFileDialog::getSaveFileName(this, tr("Export 3-D View"), QDir(dir).filePath(name),
-                                                    tr("PNG images (*.png)"));
-  if (!path.isEmpty()) exportViewImage(path, 2);  // twice the widget: crisp in slides and papers
-}
-
-void MainWindow::exportWindowDialog() {
-  const QString dir = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
-  const QString name =
-      QStringLiteral("centroid-window-%1.png").arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
-  const QString path = QFileDialog::getSaveFileName(this, tr("Export Window"), QDir(dir).filePath(name),
-                                                    tr("PNG images (*.png)"));
-  if (!path.isEmpty()) exportWindowImage(path);
+  bar->addAction(exports->viewAction());
 }
 
 }  // namespace centroid::ui
