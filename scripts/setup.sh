@@ -16,10 +16,12 @@ packages=(
   xvfb xauth xfonts-base
   clang-format clang-tidy
   desktop-file-utils appstream librsvg2-bin
+  libavcodec-dev libavformat-dev libswscale-dev libavutil-dev
   python3-torch python3-h5py python3-numpy
   dataset-fashion-mnist
 )
 # clang-format: scripts/format.sh --check runs in the test suite; clang-tidy: scripts/tidy.sh.
+# FFmpeg's libraries encode the animation export (Debian's VTK already pulls them in).
 # desktop-file-utils and appstream validate resources/ in the install test; librsvg2-bin renders
 # the icons (scripts/render-icons.sh).
 # libopenblas0-openmp: Debian's libtorch multiplies matrices with whatever libblas.so.3 the

@@ -12,6 +12,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+}
+
 #include "core/metrics/Metrics.h"
 #include "core/metrics/Tables.h"
 #include "tests/ui/ReplayFixture.h"
@@ -112,6 +119,61 @@ Result runCentroid(const QStringList& args, bool display = true) {
   return r;
 }
 
+// What a player sees in a video or GIF file: the frames it decodes and their size.
+struct Decoded {
+  int frames = 0, width = 0, height = 0;
+  QString codec, pixelFormat;
+  QImage middle;  // a frame from the middle, for a look (CENTROID_SNAPSHOT_DIR)
+};
+
+Decoded decode(const QString& path) {
+  Decoded d;
+  AVFormatContext* format = nullptr;
+  if (avformat_open_input(&format, path.toLocal8Bit().constData(), nullptr, nullptr) < 0) return d;
+  avformat_find_stream_info(format, nullptr);
+  const int stream = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  if (stream >= 0) {
+    const AVCodecParameters* par = format->streams[stream]->codecpar;
+    const AVCodec* codec = avcodec_find_decoder(par->codec_id);
+    AVCodecContext* c = avcodec_alloc_context3(codec);
+    avcodec_parameters_to_context(c, par);
+    avcodec_open2(c, codec, nullptr);
+    d.codec = QString::fromLatin1(avcodec_get_name(par->codec_id));
+    d.width = par->width;
+    d.height = par->height;
+    AVPacket* packet = av_packet_alloc();
+    AVFrame* frame = av_frame_alloc();
+    auto take = [&] {
+      while (avcodec_receive_frame(c, frame) == 0) {
+        if (d.pixelFormat.isEmpty())
+          d.pixelFormat = QString::fromLatin1(av_get_pix_fmt_name(AVPixelFormat(frame->format)));
+        if (++d.frames == 5) {
+          SwsContext* s =
+              sws_getContext(frame->width, frame->height, AVPixelFormat(frame->format), frame->width,
+                             frame->height, AV_PIX_FMT_RGB24, SWS_BILINEAR, nullptr, nullptr, nullptr);
+          d.middle = QImage(frame->width, frame->height, QImage::Format_RGB888);
+          uint8_t* out[1] = {d.middle.bits()};
+          const int stride[1] = {static_cast<int>(d.middle.bytesPerLine())};
+          sws_scale(s, frame->data, frame->linesize, 0, frame->height, out, stride);
+          sws_freeContext(s);
+        }
+      }
+    };
+    while (av_read_frame(format, packet) >= 0) {
+      if (packet->stream_index == stream) avcodec_send_packet(c, packet);
+      av_packet_unref(packet);
+      take();
+    }
+    avcodec_send_packet(c, nullptr);
+    take();
+    av_frame_free(&frame);
+    av_packet_free(&packet);
+    avcodec_free_context(&c);
+  }
+  avformat_close_input(&format);
+  return d;
+}
+
 }  // namespace
 
 class TestExport : public QObject {
@@ -131,6 +193,7 @@ class TestExport : public QObject {
   void tablesWithoutAWindow();
   void commandLineWithoutADisplay();
   void embeddingForPython();
+  void animationExport();
   void commandLineBadFiles_data();
   void commandLineBadFiles();
   void commandLineBadSwitches_data();
@@ -446,6 +509,51 @@ void TestExport::embeddingForPython() {
     QVERIFY(python.waitForFinished(60000));
     QVERIFY2(python.exitCode() == 0, qPrintable(QString::fromUtf8(python.readAllStandardError())));
   }
+}
+
+void TestExport::animationExport() {
+  // Epochs 2 to 4 of the fixture, 4 frames per step: (4 - 2) * 4 + 1 = 9 frames, as MP4 and GIF,
+  // read back by FFmpeg's decoders; H.264 in yuv420p so that browsers and slides play it.
+  for (const QString& name : {QStringLiteral("anim.mp4"), QStringLiteral("anim.gif")}) {
+    const QString out = path(name);
+    const Result r = runCentroid({"--open", run_, "--export-animation", out, "--epochs", "2:4",
+                                  "--frames-per-epoch", "4", "--fps", "12", "--quit"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.err.contains("animation frame 9 of 9"));
+    QVERIFY(!QFileInfo::exists(out + ".part"));
+    const Decoded d = decode(out);
+    QCOMPARE(d.frames, 9);
+    QVERIFY(d.width > 100 && d.height > 100);
+    if (name.endsWith("mp4")) {
+      QCOMPARE(d.codec, QStringLiteral("h264"));
+      QCOMPARE(d.pixelFormat, QStringLiteral("yuv420p"));
+      QCOMPARE(d.width % 2, 0);
+    } else {
+      QCOMPARE(d.codec, QStringLiteral("gif"));
+    }
+    // The picture is the view's: mostly its background, with coloured points on it.
+    QVERIFY(!d.middle.isNull());
+    if (const QString dir = qEnvironmentVariable("CENTROID_SNAPSHOT_DIR"); !dir.isEmpty())
+      d.middle.save(QDir(dir).filePath(name + "-frame5.png"));
+  }
+  // Cancelled in the window: no file under the name, no partial file beside it.
+  MainWindow::Options o;
+  o.useSettings = false;
+  MainWindow w(o);
+  w.show();
+  QVERIFY(w.openRun(run_));
+  const QString cancelled = path("cancelled.mp4");
+  QVERIFY(!w.exportAnimation(cancelled, 30, 4, 1, 0, 0, [](int done, int) { return done < 3; }));
+  QVERIFY(!QFileInfo::exists(cancelled));
+  QVERIFY(!QFileInfo::exists(cancelled + ".part"));
+  // A format it cannot write, and an epoch range outside the run: one line, exit 2.
+  Result bad = runCentroid({"--open", run_, "--export-animation", path("anim.avi"), "--quit"});
+  QCOMPARE(bad.code, 2);
+  QVERIFY(bad.err.contains("use .mp4, .webm or .gif"));
+  bad = runCentroid({"--open", run_, "--export-animation", path("anim2.mp4"), "--epochs", "3:99", "--quit"});
+  QCOMPARE(bad.code, 2);
+  QVERIFY2(bad.err.contains("99"), qPrintable(bad.err));
+  QVERIFY(!QFileInfo::exists(path("anim2.mp4")));
 }
 
 void TestExport::commandLineBadFiles_data() {

@@ -77,7 +77,7 @@ foreach(_t test_replay test_inspect test_export)
     ${CMAKE_CURRENT_LIST_DIR}/ReplayTestSupport.h)
   set_target_properties(${_t} PROPERTIES AUTOMOC ON)
   target_include_directories(${_t} PRIVATE ${PROJECT_SOURCE_DIR} ${HDF5_C_INCLUDE_DIRS})
-  target_link_libraries(${_t} PRIVATE centroid_ui Qt6::Test ${HDF5_C_LIBRARIES})
+  target_link_libraries(${_t} PRIVATE centroid_ui Qt6::Test ${HDF5_C_LIBRARIES} PkgConfig::FFMPEG)
   target_compile_definitions(${_t} PRIVATE CENTROID_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     CENTROID_PROBE_EXE="$<TARGET_FILE:centroid-probe-run>")
   add_dependencies(${_t} centroid-probe-run)

@@ -24,7 +24,10 @@ struct ExportJob {
   ScatterView* view = nullptr;
   QWidget* window = nullptr;
   int scale = 1;           // 1..4: pixels per view pixel
-  int framesPerEpoch = 1;  // in-between frames per step (frames)
+  int framesPerEpoch = 1;  // in-between frames per step (frames, animation)
+  int fps = 30;            // frames per second (animation)
+  int firstEpoch = 0;      // epoch numbers of the animation's range; 0: from the first / to the last
+  int lastEpoch = 0;
   // Called after each unit of work with (done, total); returning false cancels the export.
   std::function<bool(int, int)> progress;
 };

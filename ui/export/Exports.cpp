@@ -13,6 +13,7 @@ std::unique_ptr<Export> makeFramesExport();
 std::unique_ptr<Export> makeMetricsTableExport();
 std::unique_ptr<Export> makeClusterTableExport();
 std::unique_ptr<Export> makeEmbeddingExport();
+std::unique_ptr<Export> makeAnimationExport();
 
 const std::vector<std::unique_ptr<Export>>& exports() {
   static const std::vector<std::unique_ptr<Export>> all = [] {
@@ -20,6 +21,7 @@ const std::vector<std::unique_ptr<Export>>& exports() {
     v.push_back(makeViewImageExport());
     v.push_back(makeWindowImageExport());
     v.push_back(makeFramesExport());
+    v.push_back(makeAnimationExport());
     v.push_back(makeMetricsTableExport());
     v.push_back(makeClusterTableExport());
     v.push_back(makeEmbeddingExport());

@@ -8,25 +8,12 @@
 #include <algorithm>
 
 #include "ui/export/Export.h"
+#include "ui/export/FrameSequence.h"
 #include "ui/run/RunModel.h"
 #include "ui/view/ScatterView.h"
 
 namespace centroid::ui {
 namespace {
-
-// Points and centroids moved a fraction t of the way from `a` to `b` (same sizes), for the
-// frames between two epochs; everything else (colours, epoch label) stays a's.
-EpochFrame between(const EpochFrame& a, const EpochFrame& b, double t) {
-  EpochFrame f = a;
-  const auto ft = static_cast<float>(t);
-  if (a.embedding.size() == b.embedding.size())
-    for (std::size_t i = 0; i < f.embedding.size(); ++i)
-      f.embedding[i] += (b.embedding[i] - a.embedding[i]) * ft;
-  if (a.centroids.size() == b.centroids.size())
-    for (std::size_t i = 0; i < f.centroids.size(); ++i)
-      f.centroids[i] += (b.centroids[i] - a.centroids[i]) * ft;
-  return f;
-}
 
 ExportOutcome cannotWrite(const QString& path) {
   return {false, QObject::tr("Could not write the image %1.").arg(QDir::toNativeSeparators(path))};
@@ -91,44 +78,21 @@ class FramesExport : public Export {
   QString title() const override { return QObject::tr("Animation Frames"); }
   bool draws() const override { return true; }
   ExportOutcome write(const ExportJob& job, const QString& dir) const override {
-    RunModel& run = *job.run;
-    const int epochs = run.epochCount();
-    if (epochs == 0) return {false, QObject::tr("The run has no saved epoch to export.")};
+    if (job.run->epochCount() == 0) return {false, QObject::tr("The run has no saved epoch to export.")};
     if (!QDir().mkpath(dir))
       return {false, QObject::tr("Could not create the folder %1.").arg(QDir::toNativeSeparators(dir))};
-    const int perEpoch = std::clamp(job.framesPerEpoch, 1, 100);
-    const int keep = run.currentIndex();
-    // The camera does what it does on screen: it follows the cloud from epoch to epoch, unless
-    // the user has turned or zoomed it, and then it stays where the user put it.
-    const int total = (epochs - 1) * perEpoch + 1;
     int written = 0;
-    ExportOutcome out{true, {}};
-    EpochFramePtr current = run.frameAt(0);
-    if (!current) out = {false, run.errorString()};
-    for (int i = 0; out.ok && current && i < epochs; ++i) {
-      const EpochFramePtr next = i + 1 < epochs ? run.frameAt(i + 1) : nullptr;
-      if (i + 1 < epochs && !next) {
-        out = {false, run.errorString()};
-        break;
-      }
-      const int steps = next ? perEpoch : 1;
-      for (int s = 0; out.ok && s < steps; ++s) {
-        job.view->setFrame(s == 0 ? *current : between(*current, *next, double(s) / steps), false);
-        const QImage image = job.view->renderImage(std::clamp(job.scale, 1, 4));
-        const QString file =
-            QDir(dir).filePath(QStringLiteral("frame-%1.png").arg(written + 1, 5, 10, QLatin1Char('0')));
-        if (image.isNull() || !image.save(file, "PNG")) {
-          out = cannotWrite(file);
-          break;
-        }
-        ++written;
-        if (job.progress && !job.progress(written, total)) {
-          out = {false, QObject::tr("Stopped after %1 of %2 frames").arg(written).arg(total), true};
-        }
-      }
-      current = next;
-    }
-    if (keep >= 0) run.setCurrentIndex(keep, false);  // back to the epoch the user was looking at
+    ExportOutcome out =
+        renderSequence(job, 0, job.run->epochCount() - 1, [&](const QImage& image, QString* error) {
+          const QString file =
+              QDir(dir).filePath(QStringLiteral("frame-%1.png").arg(written + 1, 5, 10, QLatin1Char('0')));
+          if (image.isNull() || !image.save(file, "PNG")) {
+            *error = cannotWrite(file).message;
+            return false;
+          }
+          ++written;
+          return true;
+        });
     if (out.ok)
       out.message = QObject::tr("Saved %1 frames to %2").arg(written).arg(QDir::toNativeSeparators(dir));
     return out;

@@ -86,7 +86,7 @@ int parseGuiOptions(const QStringList& arguments, GuiOptions& o) {
       {"quit", "Exit when the run (and any screenshot) is done; implies no remembered settings."},
       {"screenshot", "Write the 3-D view as PNG when the run ends.", "png"},
       {"window-screenshot", "Write the whole window as PNG when the run ends.", "png"},
-      {"epochs", "Maximum number of epochs.", "n"},
+      {"epochs", "Maximum number of epochs; with --export-animation, A:B picks epochs A to B.", "n|A:B"},
       {"subset", "Train on the first N training images (0 = all).", "n"},
       {"lr", "Learning rate (e.g. 1e-4).", "rate"},
       {"patience", "Stop after N epochs without a lower loss.", "n"},
@@ -113,6 +113,9 @@ int parseGuiOptions(const QStringList& arguments, GuiOptions& o) {
       {"frames-per-epoch", "With --frames-dir: frames per epoch, points moving in between.", "n"},
       {"export-metrics", "Write the per-epoch metrics table (.csv or .md).", "file"},
       {"export-clusters", "Write the shown epoch's contingency matrix and purity (.csv or .md).", "file"},
+      {"export-animation",
+       "Write the run as an animation (.mp4, .webm or .gif): points glide between epochs.", "file"},
+      {"fps", "With --export-animation: frames per second (default 30).", "n"},
       {"export-embedding", "Write the view points' coordinates, labels and clusters (.csv or .npy).", "file"},
   });
   p.addPositionalArgument("run.h5", "A run file to replay (the same as --open run.h5).", "[run.h5]");
@@ -159,7 +162,9 @@ int parseGuiOptions(const QStringList& arguments, GuiOptions& o) {
   o.no3d = p.isSet("no-3d");
   o.screenshot = p.value("screenshot");
   o.windowScreenshot = p.value("window-screenshot");
-  const bool ints = readInt(p, "epochs", o.epochs) && readInt(p, "subset", o.subset) &&
+  // "--epochs A:B" is the animation's range (AutomationReplay.cpp), not a maximum.
+  const bool range = p.value("epochs").contains(':');
+  const bool ints = (range || readInt(p, "epochs", o.epochs)) && readInt(p, "subset", o.subset) &&
                     readInt(p, "patience", o.patience) && readInt(p, "clusters", o.clusters) &&
                     readInt(p, "batch-size", o.batchSize) && readInt(p, "dim", o.dim) &&
                     readInt(p, "threads", o.threads) && readInt(p, "points", o.points);

@@ -36,15 +36,18 @@ struct GuiOptions {
   QString windowScreenshot;  // the whole window, after the run ends
 
   // Replay and export (AutomationReplay.cpp).
-  std::optional<QString> open;  // --open run.h5 (or the run file as the only argument)
-  std::optional<int> epoch;     // --epoch N: the stored epoch numbered N; default the last
-  int scale = 1;                // --scale 1..4 for --screenshot and --frames-dir
-  QString framesDir;            // --frames-dir: one PNG per epoch
-  int framesPerEpoch = 1;       // --frames-per-epoch: in-between frames for smooth video
-  QString exportMetrics;        // --export-metrics out.csv|out.md
-  QString exportClusters;       // --export-clusters out.csv|out.md (the shown epoch)
-  QString exportEmbedding;      // --export-embedding out.csv|out.npy (the shown epoch, or all)
-  bool allEpochs = false;       // --epoch all (with --export-embedding)
+  std::optional<QString> open;        // --open run.h5 (or the run file as the only argument)
+  std::optional<int> epoch;           // --epoch N: the stored epoch numbered N; default the last
+  int scale = 1;                      // --scale 1..4 for --screenshot and --frames-dir
+  QString framesDir;                  // --frames-dir: one PNG per epoch
+  int framesPerEpoch = 1;             // --frames-per-epoch: in-between frames for smooth video
+  QString exportMetrics;              // --export-metrics out.csv|out.md
+  QString exportClusters;             // --export-clusters out.csv|out.md (the shown epoch)
+  QString exportAnimation;            // --export-animation out.mp4|out.webm|out.gif
+  int fps = 30;                       // --fps
+  int firstEpoch = 0, lastEpoch = 0;  // --epochs A:B with --export-animation (0: all)
+  QString exportEmbedding;            // --export-embedding out.csv|out.npy (the shown epoch, or all)
+  bool allEpochs = false;             // --epoch all (with --export-embedding)
 
   // Applies the given settings over `base`. --points N maps to the view set like the
   // controls' presets: the first min(N, 10000) training images..., see ControlsPanel.

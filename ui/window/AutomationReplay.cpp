@@ -3,11 +3,15 @@
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QTimer>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 
 #include "core/metrics/Tables.h"
 #include "ui/window/Automation.h"
 #include "ui/window/MainWindow.h"
+#include "ui/export/VideoEncoder.h"
 #include "ui/run/RunModel.h"
 
 namespace centroid::ui {
@@ -60,6 +64,30 @@ int parseReplayOptions(const QCommandLineParser& p, GuiOptions& o) {
   o.framesDir = p.value("frames-dir");
   o.exportMetrics = p.value("export-metrics");
   o.exportClusters = p.value("export-clusters");
+  o.exportAnimation = p.value("export-animation");
+  if (!readCount(p, "fps", 1, 120, o.fps)) return 2;
+  if (p.isSet("epochs") && p.value("epochs").contains(':')) {
+    const QStringList range = p.value("epochs").split(':');
+    bool ok1 = false, ok2 = false;
+    o.firstEpoch = range.size() == 2 ? range[0].toInt(&ok1) : 0;
+    o.lastEpoch = range.size() == 2 ? range[1].toInt(&ok2) : 0;
+    if (!ok1 || !ok2 || o.firstEpoch < 1 || o.lastEpoch < o.firstEpoch) {
+      complainLine(
+          QStringLiteral("--epochs: expected A:B with 1 <= A <= B, got \"%1\"").arg(p.value("epochs")));
+      return 2;
+    }
+  }
+  if (o.firstEpoch > 0 && o.exportAnimation.isEmpty()) {
+    complainLine(QStringLiteral("--epochs A:B goes with --export-animation"));
+    return 2;
+  }
+  if (!o.exportAnimation.isEmpty() && !VideoEncoder::supportedPath(o.exportAnimation)) {
+    complainLine(
+        QStringLiteral(
+            "--export-animation: the format follows the extension; use .mp4, .webm or .gif, got \"%1\"")
+            .arg(o.exportAnimation));
+    return 2;
+  }
   o.exportEmbedding = p.value("export-embedding");
   if (!o.exportEmbedding.isEmpty()) {
     const QString suffix = QFileInfo(o.exportEmbedding).suffix().toLower();
@@ -114,7 +142,8 @@ void Automation::beginReplay() {
       }
     }
     const bool wantsEpoch = !options_.screenshot.isEmpty() || !options_.windowScreenshot.isEmpty() ||
-                            !options_.exportClusters.isEmpty() || !options_.framesDir.isEmpty();
+                            !options_.exportClusters.isEmpty() || !options_.framesDir.isEmpty() ||
+                            !options_.exportAnimation.isEmpty();
     if (wantsEpoch && replay->epochCount() == 0) {
       complainLine(QStringLiteral("%1: the run has no saved epoch to show").arg(*options_.open));
       finish(2);
@@ -138,6 +167,22 @@ bool Automation::writeExports() {
       ok = false;
     }
   };
+  if (!options_.exportAnimation.isEmpty()) {
+    const bool tty = isatty(fileno(stderr));
+    report(window_->exportAnimation(options_.exportAnimation, options_.fps, options_.framesPerEpoch,
+                                    options_.scale, options_.firstEpoch, options_.lastEpoch,
+                                    [tty](int done, int total) {
+                                      // A progress line: rewritten on a terminal, every 10% otherwise.
+                                      if (tty || done == total || done % std::max(1, total / 10) == 0)
+                                        std::fprintf(stderr,
+                                                     tty ? "\rcentroid: animation frame %d of %d"
+                                                         : "centroid: animation frame %d of %d\n",
+                                                     done, total);
+                                      if (tty && done == total) std::fputc('\n', stderr);
+                                      return true;
+                                    }),
+           options_.exportAnimation);
+  }
   if (!options_.framesDir.isEmpty())
     report(window_->exportFrames(options_.framesDir, options_.scale, options_.framesPerEpoch),
            options_.framesDir);

@@ -40,7 +40,10 @@ void ExportMenu::addTo(QMenu* file) {
   QAction* frames = file->addAction(tr("Export &Animation Frames…"), this, &ExportMenu::framesDialog);
   frames->setToolTip(tr("One PNG per saved epoch, for a video or a slide"));
   frames->setEnabled(hasView);
-  if (hasView) runActions_ << frames;
+  QAction* animation = file->addAction(tr("Export A&nimation…"), this, &ExportMenu::animationDialog);
+  animation->setToolTip(tr("The run as an MP4, WebM or GIF: the points glide from epoch to epoch"));
+  animation->setEnabled(hasView);
+  if (hasView) runActions_ << frames << animation;
   QAction* metrics = file->addAction(tr("Export &Metrics Table…"), this, [this] { tableDialog(true); });
   metrics->setToolTip(
       tr("Loss and clustering metrics of every epoch beside the baselines, as CSV or Markdown"));
@@ -88,6 +91,27 @@ void ExportMenu::framesDialog() {
   progress.setWindowModality(Qt::WindowModal);
   progress.setMinimumDuration(300);
   window_->exportFrames(dir, 1, 1, [&progress](int done, int total) {
+    progress.setMaximum(total);
+    progress.setValue(done);
+    return !progress.wasCanceled();
+  });
+}
+
+void ExportMenu::animationDialog() {
+  const QString mp4 = tr("MP4 video (*.mp4)"), webm = tr("WebM video (*.webm)"),
+                gif = tr("GIF animation (*.gif)");
+  QString filter = mp4;
+  QString path = QFileDialog::getSaveFileName(window_, tr("Export Animation"),
+                                              QDir(folder()).filePath(baseName() + ".mp4"),
+                                              mp4 + ";;" + webm + ";;" + gif, &filter);
+  if (path.isEmpty()) return;
+  const QString suffix = QFileInfo(path).suffix().toLower();
+  if (suffix != "mp4" && suffix != "webm" && suffix != "gif")
+    path += filter == gif ? ".gif" : filter == webm ? ".webm" : ".mp4";
+  QProgressDialog progress(tr("Encoding the animation…"), tr("Cancel"), 0, 1, window_);
+  progress.setWindowModality(Qt::WindowModal);
+  progress.setMinimumDuration(300);
+  window_->exportAnimation(path, 30, 15, 1, 0, 0, [&progress](int done, int total) {
     progress.setMaximum(total);
     progress.setValue(done);
     return !progress.wasCanceled();

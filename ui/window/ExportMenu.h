@@ -32,6 +32,7 @@ class ExportMenu : public QObject {
   void viewDialog(int scale);
   void windowDialog();
   void framesDialog();
+  void animationDialog();
   void tableDialog(bool metrics);
   void embeddingDialog(bool allEpochs);
 

@@ -336,6 +336,23 @@ bool MainWindow::exportViewImage(const QString& path, int scale) {
 
 bool MainWindow::exportWindowImage(const QString& path) { return runExport("window", exportJob(), path); }
 
+bool MainWindow::exportAnimation(const QString& path, int fps, int framesPerEpoch, int scale, int firstEpoch,
+                                 int lastEpoch, const std::function<bool(int, int)>& progress) {
+  if (training_) {  // each new epoch would move the view under the export
+    showError(tr("Wait for the run to end (or stop it) before exporting its animation."));
+    return false;
+  }
+  timeline_->setPlaying(false);
+  ExportJob job = exportJob();
+  job.fps = fps;
+  job.framesPerEpoch = framesPerEpoch;
+  job.scale = scale;
+  job.firstEpoch = firstEpoch;
+  job.lastEpoch = lastEpoch;
+  job.progress = progress;
+  return runExport("animation", job, path);
+}
+
 bool MainWindow::exportFrames(const QString& dir, int scale, int framesPerEpoch,
                               const std::function<bool(int, int)>& progress) {
   if (training_) {  // each new epoch would move the view under the export

@@ -117,6 +117,11 @@ class MainWindow : public QMainWindow {
   // Every view point's index, split, label, cluster and coordinates, of the shown epoch or of
   // every epoch; CSV or NumPy .npy by the extension.
   bool exportEmbedding(const QString& path, bool allEpochs = false);
+  // The run as MP4, WebM or GIF (by the extension): framesPerEpoch frames per step at fps,
+  // epochs first..last (epoch numbers; 0 = from the first / to the last).
+  bool exportAnimation(const QString& path, int fps = 30, int framesPerEpoch = 15, int scale = 1,
+                       int firstEpoch = 0, int lastEpoch = 0,
+                       const std::function<bool(int, int)>& progress = {});
   // One PNG per saved epoch (frame-00001.png, ...) at scale x the view's size; with
   // framesPerEpoch > 1, that many frames per step, the points moved linearly in between.
   // progress(done, total) is called after each frame; returning false stops the export.
