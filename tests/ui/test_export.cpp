@@ -397,8 +397,9 @@ void TestExport::registryHoldsEveryExport() {
     QCOMPARE(findExport(e->id()), e.get());
     QVERIFY(!e->title().isEmpty());
   }
-  QCOMPARE(ids, QStringList({"view", "window", "frames", "metrics", "clusters", "embedding"}));
-  QVERIFY(findExport("view")->draws() && findExport("frames")->draws() && findExport("window")->draws());
+  QCOMPARE(ids, QStringList({"view", "window", "frames", "animation", "metrics", "clusters", "embedding"}));
+  QVERIFY(findExport("view")->draws() && findExport("frames")->draws() && findExport("window")->draws() &&
+          findExport("animation")->draws());
   QVERIFY(!findExport("metrics")->draws() && !findExport("clusters")->draws() &&
           !findExport("embedding")->draws());
   const ExportOutcome unknown = runExport("gif", {}, path("x.gif"));
