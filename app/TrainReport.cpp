@@ -24,7 +24,7 @@ void ProgressPrinter::batch(const BatchProgress& p) {
   barShown_ = true;
 }
 
-void ProgressPrinter::epoch(const EpochRow& r) {
+void ProgressPrinter::epoch(const EpochSummary& r) {
   if (!out_) return;
   if (barShown_) fmt::print(out_, "\r\x1b[2K");
   barShown_ = false;
@@ -53,12 +53,12 @@ std::string metricCells(const Metrics& m) {
 }
 }  // namespace
 
-std::string formatTable(const std::vector<EpochRow>& rows, int bestEpoch,
+std::string formatTable(const std::vector<EpochSummary>& rows, int bestEpoch,
                         const std::vector<BaselineRow>& baselines) {
   // The loss column holds readableNumber's widest text: "-1.7977e+308".
   std::string s = fmt::format("{:<22} {:>12} {:>11} {:>7} {:>6} {:>6} {:>6}\n", "epoch", "loss",
                               "seed purity", "purity", "NMI", "ARI", "ACC");
-  for (const EpochRow& r : rows) {
+  for (const EpochSummary& r : rows) {
     const std::string label = fmt::format("{}{}", r.epoch, r.epoch == bestEpoch ? " *" : "");
     s += fmt::format("{:<22} {:>12} {}\n", label, readableNumber(r.loss), metricCells(r.metrics));
   }
@@ -80,7 +80,7 @@ nlohmann::json metricsJson(const Metrics& m) {
 }  // namespace
 
 std::string formatJson(const TrainResult& result, const std::string& runFile,
-                       const std::vector<EpochRow>& rows, const std::vector<BaselineRow>& baselines,
+                       const std::vector<EpochSummary>& rows, const std::vector<BaselineRow>& baselines,
                        const TrainConfig& config) {
   nlohmann::json j;
   j["status"] = toString(result.status);
@@ -96,7 +96,7 @@ std::string formatJson(const TrainResult& result, const std::string& runFile,
   j["batch_size"] = config.batchSize;
   j["seed"] = config.seed;
   auto& epochs = j["epochs"] = nlohmann::json::array();
-  for (const EpochRow& r : rows) {
+  for (const EpochSummary& r : rows) {
     nlohmann::json e = metricsJson(r.metrics);
     e["epoch"] = r.epoch;
     e["loss"] = r.loss;

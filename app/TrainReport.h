@@ -10,19 +10,12 @@
 
 namespace centroid::app {
 
-struct EpochRow {
-  int epoch = 0;
-  double loss = 0;
-  double seconds = 0;
-  Metrics metrics;
-};
-
 class ProgressPrinter {
  public:
   // A redrawn bar when `out` is a terminal, plain lines otherwise.
   ProgressPrinter(std::FILE* out, int maxEpochs);
   void batch(const BatchProgress& p);
-  void epoch(const EpochRow& row);
+  void epoch(const EpochSummary& row);
   void message(const std::string& text);
   void finish();
 
@@ -34,11 +27,11 @@ class ProgressPrinter {
 };
 
 // Epoch rows (the best marked with *) and the baselines' rows, aligned.
-std::string formatTable(const std::vector<EpochRow>& rows, int bestEpoch,
+std::string formatTable(const std::vector<EpochSummary>& rows, int bestEpoch,
                         const std::vector<BaselineRow>& baselines);
 
 std::string formatJson(const TrainResult& result, const std::string& runFile,
-                       const std::vector<EpochRow>& rows, const std::vector<BaselineRow>& baselines,
+                       const std::vector<EpochSummary>& rows, const std::vector<BaselineRow>& baselines,
                        const TrainConfig& config);
 
 }  // namespace centroid::app

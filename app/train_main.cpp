@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
 
   std::FILE* human = opt.quiet ? nullptr : (opt.json ? stderr : stdout);
   app::ProgressPrinter progress(human, opt.config.maxEpochs);
-  std::vector<app::EpochRow> rows;
+  std::vector<EpochSummary> rows;
   std::vector<BaselineRow> baselines;
   std::string runFile;
 
