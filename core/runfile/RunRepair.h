@@ -23,6 +23,8 @@ struct WriterInfo {
 };
 
 // What is known about the file's writer. Throws RunFileError when the file cannot be read.
+// Ask before this process opens the file itself: HDF5 shares an open file within a process, and
+// a file this process holds reads as Closed.
 WriterInfo writerInfo(const std::string& path);
 
 // Closes a run whose writer is gone: clears the file's SWMR status flags (as h5clear -s does)

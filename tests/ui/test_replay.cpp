@@ -4,6 +4,9 @@
 // that crashes libhdf5, read in the helper centroid-probe-run first), recent runs and drops
 // open, training and replay take turns. Hover, filter and compare:
 // test_inspect.cpp. Runs under Xvfb.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <QApplication>
 #include <QDir>
 #include <QDropEvent>
@@ -33,6 +36,7 @@
 #include "ui/models/MetricsTableModel.h"
 #include "ui/widgets/PurityPanel.h"
 #include "ui/models/PurityTableModel.h"
+#include "core/runfile/RunRepair.h"
 #include "ui/run/FileRunSource.h"
 #include "ui/run/RunModel.h"
 #include "ui/widgets/RunSummaryPanel.h"
@@ -66,6 +70,7 @@ class TestReplay : public QObject {
   void keysAndPlayback();
   void keysGiveWayToTheFocusedTable();
   void followsALiveRun();
+  void deadWriterIsNotFollowed();
   void badFilesExplained_data();
   void badFilesExplained();
   void libraryCrashLeavesTheRunOnScreen();
@@ -291,6 +296,41 @@ void TestReplay::followsALiveRun() {
   QTRY_VERIFY_WITH_TIMEOUT(!w.run()->isFollowing(), 3000);
   QVERIFY(!w.timeline()->isLive());
   QVERIFY(w.runSummary()->value("Status").startsWith("completed"));
+}
+
+void TestReplay::deadWriterIsNotFollowed() {
+  // A writer that dies without closing its file (here: a child that exits without the
+  // destructor) leaves it "running" for ever; the window must not poll it for ever.
+  const QString dead = path("dead.h5");
+  const pid_t pid = fork();
+  if (pid == 0) {
+    auto* writer = new RunWriter(dead.toStdString(), fixtureConfig(kPoints), fixtureView(kPoints),
+                                 fixtureLayout(), fixtureBaselines(), "MNIST");
+    writer->append(fixtureFrame(1, kPoints));
+    writer->append(fixtureFrame(2, kPoints));
+    _exit(0);  // no close: what SIGKILL or a crash leaves
+  }
+  QVERIFY(pid > 0);
+  int status = 0;
+  QCOMPARE(waitpid(pid, &status, 0), pid);
+  const WriterInfo info = writerInfo(dead.toStdString());
+  QCOMPARE(int(info.state), int(WriterState::Gone));
+  QCOMPARE(info.pid, static_cast<long long>(pid));
+  MainWindow w(scripted());
+  w.show();
+  QVERIFY2(w.openRun(dead), qPrintable(w.bannerText()));
+  QVERIFY(!w.run()->isFollowing());
+  QVERIFY(!w.timeline()->isLive());
+  QCOMPARE(w.timeline()->count(), 2);
+  QVERIFY2(w.bannerText().contains("centroid-train --repair"), qPrintable(w.bannerText()));
+  // Repaired (as centroid-train --repair does, with the file closed here), it opens as any
+  // finished run.
+  w.closeRun();
+  QVERIFY(QString::fromStdString(repairRun(dead.toStdString())).contains("repaired"));
+  QVERIFY(w.openRun(dead));
+  QVERIFY(w.bannerText().isEmpty());
+  QCOMPARE(w.run()->status(), QStringLiteral("writer stopped"));
+  QCOMPARE(w.timeline()->count(), 2);
 }
 
 void TestReplay::badFilesExplained_data() {

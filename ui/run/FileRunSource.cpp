@@ -138,6 +138,9 @@ std::unique_ptr<FileRunSource> FileRunSource::open(const QString& path, QString*
   source->followTimer_.setInterval(kFollowIntervalMs);
   connect(&source->followTimer_, &QTimer::timeout, source.get(), [s = source.get()] { s->poll(); });
   try {
+    // Asked before this process holds the file itself: HDF5 shares one open file within a
+    // process, so afterwards the file would look closed whatever its writer did.
+    const WriterInfo writer = writerInfo(path.toStdString());
     // follow = true: a file another process is still writing opens in SWMR-read mode so that
     // refresh() sees its new epochs (a finished file falls back to a plain read-only open).
     source->reader_ = std::make_unique<RunReader>(path.toStdString(), /*follow=*/true);
@@ -146,7 +149,7 @@ std::unique_ptr<FileRunSource> FileRunSource::open(const QString& path, QString*
     source->summaries_ = source->reader_->summaries();
     if (source->reader_->status() == "running") {
       // Followed only while its writer lives: a killed writer's file would be polled forever.
-      source->writerGone_ = writerInfo(path.toStdString()).state == WriterState::Gone;
+      source->writerGone_ = writer.state == WriterState::Gone;
       if (!source->writerGone_) source->followTimer_.start();
     }
   } catch (const std::exception& e) {
