@@ -7,14 +7,10 @@
 #include "ui/run/RunModel.h"
 
 namespace centroid::ui {
-namespace {
-
 void complainLine(QString text) {
   text.replace('\n', ' ');
   std::fprintf(stderr, "centroid: %s\n", qPrintable(text.simplified()));
 }
-
-}  // namespace
 
 int runCommandLineExports(const CommandLineExports& request) {
   RunModel run;

@@ -22,4 +22,8 @@ struct CommandLineExports {
 // line per failure on stderr. Needs a QCoreApplication (the file is first read by the helper).
 int runCommandLineExports(const CommandLineExports& request);
 
+// One line on stderr, "centroid: <text>", whatever the text holds (line breaks become spaces):
+// scripts read the last line as the reason. The command line's one way to complain.
+void complainLine(QString text);
+
 }  // namespace centroid::ui

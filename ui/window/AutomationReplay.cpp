@@ -11,17 +11,12 @@
 #include "core/metrics/Tables.h"
 #include "ui/window/Automation.h"
 #include "ui/window/MainWindow.h"
+#include "ui/export/CommandLineExports.h"
 #include "ui/export/VideoEncoder.h"
 #include "ui/run/RunModel.h"
 
 namespace centroid::ui {
 namespace {
-
-// One line on stderr, whatever the message holds: scripts read the last line as the reason.
-void complainLine(QString text) {
-  text.replace('\n', ' ');
-  std::fprintf(stderr, "centroid: %s\n", qPrintable(text.simplified()));
-}
 
 bool readCount(const QCommandLineParser& p, const QString& name, int low, int high, int& out) {
   if (!p.isSet(name)) return true;
