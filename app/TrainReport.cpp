@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/metrics/NumberFormat.h"
+#include "core/metrics/Tables.h"
+#include "core/objectives/Objectives.h"
 
 namespace centroid::app {
 
@@ -46,24 +48,15 @@ void ProgressPrinter::finish() {
   barShown_ = false;
 }
 
-namespace {
-std::string metricCells(const Metrics& m) {
-  return fmt::format("{:>11.3f} {:>7.3f} {:>6.3f} {:>6.3f} {:>6.3f}", m.seedPurity, m.purity, m.nmi, m.ari,
-                     m.accuracy);
-}
-}  // namespace
-
 std::string formatTable(const std::vector<EpochSummary>& rows, int bestEpoch,
-                        const std::vector<BaselineRow>& baselines) {
-  // The loss column holds readableNumber's widest text: "-1.7977e+308".
-  std::string s = fmt::format("{:<22} {:>12} {:>11} {:>7} {:>6} {:>6} {:>6}\n", "epoch", "loss",
-                              "seed purity", "purity", "NMI", "ARI", "ACC");
-  for (const EpochSummary& r : rows) {
-    const std::string label = fmt::format("{}{}", r.epoch, r.epoch == bestEpoch ? " *" : "");
-    s += fmt::format("{:<22} {:>12} {}\n", label, readableNumber(r.loss), metricCells(r.metrics));
-  }
-  for (const BaselineRow& b : baselines)
-    s += fmt::format("{:<22} {:>12} {}\n", b.name, "-", metricCells(b.metrics));
+                        const std::vector<BaselineRow>& baselines, const std::string& objective) {
+  // The window's and the exports' table (core/metrics/Tables), in the terminal's rendering.
+  Table table = metricsTable(rows, baselines, methodLabel(objective));
+  const std::string best = std::to_string(bestEpoch);
+  if (bestEpoch > 0)  // every epoch gets the marker's width, so the numbers stay aligned
+    for (auto& row : table.rows)
+      if (!row[1].exact.empty()) row[1].display += row[1].exact == best ? " *" : "  ";
+  std::string s = toText(table);
   if (bestEpoch > 0) s += "* best epoch (lowest loss): its weights are the run's result\n";
   return s;
 }

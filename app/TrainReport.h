@@ -26,9 +26,10 @@ class ProgressPrinter {
   bool barShown_ = false;
 };
 
-// Epoch rows (the best marked with *) and the baselines' rows, aligned.
+// core's metrics table (epoch rows named after the objective, the best marked with *, then the
+// baselines' rows) as fixed-width text.
 std::string formatTable(const std::vector<EpochSummary>& rows, int bestEpoch,
-                        const std::vector<BaselineRow>& baselines);
+                        const std::vector<BaselineRow>& baselines, const std::string& objective);
 
 std::string formatJson(const TrainResult& result, const std::string& runFile,
                        const std::vector<EpochSummary>& rows, const std::vector<BaselineRow>& baselines,

@@ -86,7 +86,8 @@ int main(int argc, char** argv) {
   progress.finish();
 
   if (human) {
-    std::fprintf(human, "\n%s", app::formatTable(rows, result.bestEpoch, baselines).c_str());
+    std::fprintf(human, "\n%s",
+                 app::formatTable(rows, result.bestEpoch, baselines, opt.config.objective).c_str());
     std::fprintf(human, "%s%s%s\nrun file: %s\n", toString(result.status), result.reason.empty() ? "" : ": ",
                  result.reason.c_str(), runFile.c_str());
   }

@@ -197,8 +197,45 @@ std::string toMarkdown(const Table& t) {
   return out;
 }
 
+namespace {
+// Code points, not bytes: "–" (n/a) is three bytes and one column.
+std::size_t columnsOf(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string padded(const std::string& s, std::size_t width, bool right) {
+  const std::string fill(width - std::min(width, columnsOf(s)), ' ');
+  return right ? fill + s : s + fill;
+}
+}  // namespace
+
+std::string toText(const Table& t) {
+  std::vector<std::size_t> widths;
+  for (const auto& col : t.columns) widths.push_back(columnsOf(col.title));
+  for (const auto& row : t.rows)
+    for (std::size_t c = 0; c < row.size() && c < widths.size(); ++c)
+      widths[c] = std::max(widths[c], columnsOf(row[c].display));
+  auto line = [&](auto cellText) {
+    std::string out;
+    for (std::size_t c = 0; c < t.columns.size(); ++c)
+      out += (c ? "  " : "") + padded(cellText(c), widths[c], t.columns[c].numeric);
+    return out + '\n';
+  };
+  std::string out = line([&](std::size_t c) { return t.columns[c].title; });
+  for (const auto& row : t.rows)
+    out += line([&](std::size_t c) { return c < row.size() ? row[c].display : std::string(); });
+  return out;
+}
+
 std::string render(const Table& t, TableFormat format) {
-  return format == TableFormat::Csv ? toCsv(t) : toMarkdown(t);
+  switch (format) {
+    case TableFormat::Csv: return toCsv(t);
+    case TableFormat::Markdown: return toMarkdown(t);
+    case TableFormat::Text: return toText(t);
+  }
+  return {};
 }
 
 void writeTextFile(const std::string& path, const std::string& text) {

@@ -27,9 +27,11 @@ struct Table {
   std::vector<std::vector<Cell>> rows;
 };
 
-enum class TableFormat { Csv, Markdown };
+// Csv and Markdown are files; Text is the terminal's (centroid-train's closing table).
+enum class TableFormat { Csv, Markdown, Text };
 
-// By extension, case-insensitive: .csv, .md / .markdown. False for anything else.
+// By extension, case-insensitive: .csv, .md / .markdown. False for anything else (Text is
+// never chosen by a file name).
 bool tableFormatForPath(const std::string& path, TableFormat& out);
 
 // Columns: method, epoch, loss, seed_purity, purity, nmi, ari, accuracy, non_empty_clusters.
@@ -50,6 +52,9 @@ Table clusterTable(const Contingency& table, const std::vector<std::string>& cla
 std::string toCsv(const Table& table);
 // GitHub-flavoured Markdown; '|' and line breaks in cells escaped.
 std::string toMarkdown(const Table& table);
+// Fixed-width columns for a terminal: titles, then the display texts; numbers right-aligned,
+// text left-aligned, two spaces between columns, every line as wide as the header.
+std::string toText(const Table& table);
 std::string render(const Table& table, TableFormat format);
 
 // Writes text to path; throws std::runtime_error naming the file and the system's reason.

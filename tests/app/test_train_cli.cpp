@@ -174,7 +174,7 @@ TEST(TrainCli, TablePrintsEveryEpochAndBaselines) {
   args.push_back("--baselines");
   const Outcome o = run(args, "table-run");
   ASSERT_EQ(o.code, 0) << o.err;
-  for (const char* s : {"seed purity", "NMI", "ARI", "ACC", "k-means on pixels", "PCA(3) + k-means", "1 *"})
+  for (const char* s : {"Seed purity", "NMI", "ARI", "ACC", "k-means on pixels", "PCA(3) + k-means", "1 *"})
     EXPECT_NE(o.out.find(s), std::string::npos) << s << "\n" << o.out;
 }
 

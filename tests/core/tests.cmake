@@ -2,6 +2,7 @@
 centroid_gtest(test_objectives SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_objectives.cpp LIBS centroid_trainer)
 centroid_gtest(test_number_format SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_number_format.cpp LIBS centroid_metrics)
 centroid_gtest(test_metrics SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_metrics.cpp LIBS centroid_metrics)
+centroid_gtest(test_tables SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tables.cpp LIBS centroid_metrics)
 centroid_gtest(test_baselines SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_baselines.cpp LIBS centroid_model centroid_data)
 centroid_gtest(test_kmeans_loss SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_kmeans_loss.cpp LIBS centroid_objectives)
 centroid_gtest(test_trainer SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_trainer.cpp LIBS centroid_trainer)

@@ -136,7 +136,7 @@ TEST(Extremes, TrainerTableStaysAlignedAndSaysTheRunDiverges) {
   const std::vector<std::string> lines = centroid::proc::lines(o.out);
   std::size_t header = lines.size();
   for (std::size_t i = 0; i < lines.size(); ++i)
-    if (lines[i].rfind("epoch  ", 0) == 0 && lines[i].find("seed purity") != std::string::npos) header = i;
+    if (lines[i].rfind("Method ", 0) == 0 && lines[i].find("Seed purity") != std::string::npos) header = i;
   ASSERT_LT(header, lines.size()) << o.out;
   int rows = 0;
   for (std::size_t i = header + 1; i < lines.size() && !lines[i].empty() && lines[i][0] != '*'; ++i, ++rows) {
