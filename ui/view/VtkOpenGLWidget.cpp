@@ -14,7 +14,9 @@
 #include <vtkWindowToImageFilter.h>
 
 #include <QElapsedTimer>
+#include <QGuiApplication>
 #include <QMouseEvent>
+#include <QOffscreenSurface>
 #include <QOpenGLContext>
 #include <QScreen>
 #include <QWheelEvent>
@@ -118,6 +120,22 @@ QSurfaceFormat VtkOpenGLWidget::surfaceFormat() {
 }
 
 void VtkOpenGLWidget::installDefaultSurfaceFormat() { QSurfaceFormat::setDefaultFormat(surfaceFormat()); }
+
+bool VtkOpenGLWidget::openGlAvailable() {
+  // Qt 6.4's QOpenGLWidget crashes on these platforms even when a context can be created.
+  const QString platform = QGuiApplication::platformName();
+  if (platform == "offscreen" || platform == "minimal" || platform == "minimalegl") return false;
+  if (qEnvironmentVariableIsSet("CENTROID_NO_3D")) return false;
+  QOpenGLContext context;
+  context.setFormat(QSurfaceFormat::defaultFormat());
+  if (!context.create()) return false;
+  QOffscreenSurface surface;
+  surface.setFormat(context.format());
+  surface.create();
+  const bool ok = surface.isValid() && context.makeCurrent(&surface);
+  if (ok) context.doneCurrent();
+  return ok;
+}
 
 VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QOpenGLWidget(parent), d(std::make_unique<Impl>(this)) {
   setFormat(surfaceFormat());

@@ -25,6 +25,9 @@ class VtkOpenGLWidget : public QOpenGLWidget {
   // so the top-level window's compositing context and ours share a profile.
   static QSurfaceFormat surfaceFormat();
   static void installDefaultSurfaceFormat();
+  // True when a context of the default format can be created on this platform (and the
+  // platform is not one whose QOpenGLWidget is known to crash).
+  static bool openGlAvailable();
 
   explicit VtkOpenGLWidget(QWidget* parent = nullptr);
   ~VtkOpenGLWidget() override;

@@ -23,7 +23,7 @@ CompareWindow::CompareWindow(QWidget* parent) : QWidget(parent, Qt::Window) {
   setWindowTitle(tr("Compare Runs — Centroid"));
   auto* grid = new QGridLayout;
   grid->setSpacing(4);
-  const bool gl = MainWindow::openGlAvailable();
+  const bool gl = ScatterView::openGlAvailable();
   for (int s = 0; s < 2; ++s) {
     Side& side = sides_[static_cast<std::size_t>(s)];
     side.run = new RunModel(this);

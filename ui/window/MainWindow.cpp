@@ -1,121 +1,102 @@
-// Main window: layout, the training thread, and the run lifecycle (start, per-epoch updates,
-// stop, errors). Menus and toolbar live in MainWindowActions.cpp.
+// Main window: layout, docks and settings; the run's lifecycle (start, stop, open, close, the
+// outcome told in the status bar and the banner) and the exports' entry points. The run's
+// widgets are RunDisplay's, the menus WindowActions', the thread TrainingThread's.
 #include "ui/window/MainWindow.h"
 
-#include <QAction>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
-#include <QElapsedTimer>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileInfo>
-#include <QGuiApplication>
-#include <QLabel>
-#include <QOffscreenSurface>
-#include <QOpenGLContext>
+#include <QMimeData>
 #include <QPushButton>
 #include <QScreen>
-#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
-#include <QVBoxLayout>
 
-#include "core/objectives/Objectives.h"
 #include "core/runfile/RunFile.h"
 #include "core/training/TrainingSession.h"
-#include "ui/widgets/ClassFilter.h"
-#include "ui/widgets/ControlsPanel.h"
-#include "ui/widgets/MainWindowWidgets.h"
-#include "ui/widgets/MetricsCharts.h"
-#include "ui/models/MetricsTableModel.h"
-#include "ui/widgets/PurityPanel.h"
 #include "ui/export/Export.h"
 #include "ui/run/LiveRunSource.h"
 #include "ui/run/RunModel.h"
-#include "ui/run/TrainWorker.h"
+#include "ui/run/TrainingThread.h"
+#include "ui/view/VtkOpenGLWidget.h"
+#include "ui/widgets/ControlsPanel.h"
+#include "ui/widgets/MetricsCharts.h"
+#include "ui/widgets/PurityPanel.h"
+#include "ui/widgets/MessageBanner.h"
+#include "ui/widgets/RunProgress.h"
+#include "ui/widgets/RunSummaryPanel.h"
+#include "ui/widgets/SettingsPane.h"
 #include "ui/widgets/Timeline.h"
+#include "ui/window/CompareWindow.h"
+#include "ui/window/RecentRuns.h"
+#include "ui/window/RunDisplay.h"
+#include "ui/window/WindowActions.h"
 
 namespace centroid::ui {
 
-bool MainWindow::openGlAvailable() {
-  // Qt 6.4's QOpenGLWidget crashes on these platforms even when a context can be created.
-  const QString platform = QGuiApplication::platformName();
-  if (platform == "offscreen" || platform == "minimal" || platform == "minimalegl") return false;
-  if (qEnvironmentVariableIsSet("CENTROID_NO_3D")) return false;
-  QOpenGLContext context;
-  context.setFormat(QSurfaceFormat::defaultFormat());
-  if (!context.create()) return false;
-  QOffscreenSurface surface;
-  surface.setFormat(context.format());
-  surface.create();
-  const bool ok = surface.isValid() && context.makeCurrent(&surface);
-  if (ok) context.doneCurrent();
-  return ok;
-}
-
 MainWindow::MainWindow(QWidget* parent) : MainWindow(Options{}, parent) {}
 
-MainWindow::MainWindow(const Options& options, QWidget* parent) : QMainWindow(parent), options_(options) {
+MainWindow::MainWindow(const Options& options, QWidget* parent)
+    : QMainWindow(parent),
+      options_(options),
+      training_(new TrainingThread(this)),
+      display_(new RunDisplay(!options.disable3d && VtkOpenGLWidget::openGlAvailable(), this)) {
   registerMetaTypes();
-  buildUi(options);
-  createActions();
+  buildUi();
+  actions_ = new WindowActions(this, display_, options_.useSettings);
 
-  worker_ = new TrainWorker;  // no parent: it moves to thread_
-  worker_->moveToThread(&thread_);
-  thread_.setObjectName("centroid-train");
-  const auto q = Qt::QueuedConnection;
-  connect(worker_, &TrainWorker::progress, this, &MainWindow::onProgress, q);
-  connect(worker_, &TrainWorker::message, this, &MainWindow::onMessage, q);
+  connect(training_, &TrainingThread::progress, display_->progress(), &RunProgress::batch);
+  connect(training_, &TrainingThread::message, this,
+          [this](const QString& text) { statusBar()->showMessage(text); });
   // A diverging run is told, not stopped: the banner stays until dismissed or the next run.
-  connect(
-      worker_, &TrainWorker::warning, this,
-      [this](quint64 id, const QString& text) {
-        if (isCurrent(id)) banner_->showMessage(MessageBanner::Kind::Warning, text);
-      },
-      q);
-  connect(worker_, &TrainWorker::finished, this, &MainWindow::onFinished, q);
-  connect(worker_, &TrainWorker::failed, this, &MainWindow::onFailed, q);
-  thread_.start();
+  connect(training_, &TrainingThread::warning, this, [this](const QString& text) {
+    display_->banner()->showMessage(MessageBanner::Kind::Warning, text);
+  });
+  connect(training_, &TrainingThread::finished, this, &MainWindow::onFinished);
+  connect(training_, &TrainingThread::failed, this, &MainWindow::onFailed);
+
+  RunModel* model = display_->run();
+  connect(model, &RunModel::error, this, &MainWindow::showError);
+  connect(display_, &RunDisplay::statusMessage, statusBar(), &QStatusBar::showMessage);
+  connect(display_, &RunDisplay::runShown, this, &MainWindow::onRunShown);
+  connect(display_, &RunDisplay::epochShown, this, &MainWindow::epochShown);
+  connect(display_, &RunDisplay::frameShown, this, &MainWindow::replayFrameShown);
+  connect(display_, &RunDisplay::pointSelected, this, &MainWindow::pointSelected);
+  connect(display_->timeline(), &Timeline::playingChanged, this, &MainWindow::updateActions);
+  connect(model, &RunModel::opened, this, &MainWindow::updateActions);
+  connect(model, &RunModel::closed, this, &MainWindow::updateActions);
 
   connect(controls_, &ControlsPanel::trainRequested, this, qOverload<>(&MainWindow::startTraining));
   connect(controls_, &ControlsPanel::stopRequested, this, &MainWindow::stopTraining);
-  connect(controls_, &ControlsPanel::validityChanged, this, [this] { setTraining(training_); });
+  connect(controls_, &ControlsPanel::validityChanged, this, &MainWindow::updateActions);
+  connect(display_->runSummary(), &RunSummaryPanel::closeRequested, this, &MainWindow::closeRun);
+  connect(display_->runSummary(), &RunSummaryPanel::trainWithSettingsRequested, this, [this] {
+    const TrainConfig config = run()->config();
+    closeRun();
+    controls_->setConfig(config);
+    statusBar()->showMessage(
+        tr("The replayed run's settings are in the controls; press Train to run them again."));
+  });
 
   if (options_.useSettings) restoreSettings();
-  setTraining(false);
+  updateActions();
   updateTitle();
 }
 
-MainWindow::~MainWindow() { stopWorkerThread(); }
+MainWindow::~MainWindow() { training_->shutdown(); }
 
-void MainWindow::buildUi(const Options& options) {
+void MainWindow::buildUi() {
   setObjectName("mainWindow");
   setDockOptions(AnimatedDocks | AllowTabbedDocks);
+  setAcceptDrops(true);
   // The settings run the full height on the left; the charts run under the view and the
   // cluster tables, whose epochs they share, and get the width a time axis wants.
   setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
   setCorner(Qt::BottomRightCorner, Qt::BottomDockWidgetArea);
-
-  auto* centre = new QWidget;
-  auto* v = new QVBoxLayout(centre);
-  v->setContentsMargins(0, 0, 0, 0);
-  v->setSpacing(0);
-  banner_ = new MessageBanner;
-  v->addWidget(banner_);
-  if (!options.disable3d && openGlAvailable()) {
-    view_ = new ScatterView;
-    view_->setMinimumSize(320, 240);
-    v->addWidget(view_, 1);
-  } else {
-    // Training, charts and tables all work without OpenGL; only the 3-D view is missing.
-    placeholder_ =
-        new QLabel(tr("The 3-D view needs OpenGL 3.2, which this display does not "
-                      "offer.\nTraining, charts and tables work as usual."));
-    placeholder_->setAlignment(Qt::AlignCenter);
-    placeholder_->setWordWrap(true);
-    placeholder_->setStyleSheet("color: palette(mid); font-size: 13pt;");
-    v->addWidget(placeholder_, 1);
-  }
-  setCentralWidget(centre);
+  setCentralWidget(display_->centre());
 
   auto dock = [this](const QString& title, const char* name, QWidget* content, Qt::DockWidgetArea area) {
     auto* d = new QDockWidget(title, this);
@@ -127,27 +108,15 @@ void MainWindow::buildUi(const Options& options) {
     return d;
   };
   controls_ = new ControlsPanel;
-  auto* scroll = new QScrollArea;  // small screens: the form scrolls instead of clipping
-  scroll->setWidget(controls_);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  scroll->setMinimumWidth(controls_->sizeHint().width() + 12);
-  auto* settingsDock = dock(tr("Settings"), "settingsDock", settingsPane(scroll), Qt::LeftDockWidgetArea);
-
-  purity_ = new PurityPanel;
-  auto* clustersDock = dock(tr("Clusters"), "clustersDock", purity_, Qt::RightDockWidgetArea);
-  charts_ = new MetricsCharts;
-  charts_->setMinimumHeight(200);
-  auto* chartsDock = dock(tr("Metrics"), "metricsDock", charts_, Qt::BottomDockWidgetArea);
+  settings_ = new SettingsPane(controls_, display_->runSummary());
+  auto* settingsDock = dock(tr("Settings"), "settingsDock", settings_, Qt::LeftDockWidgetArea);
+  auto* clustersDock = dock(tr("Clusters"), "clustersDock", display_->purity(), Qt::RightDockWidgetArea);
+  auto* chartsDock = dock(tr("Metrics"), "metricsDock", display_->charts(), Qt::BottomDockWidgetArea);
   // Wide enough for the purity table's five columns without a scroll bar.
-  resizeDocks({settingsDock, clustersDock}, {scroll->minimumWidth(), 400}, Qt::Horizontal);
+  resizeDocks({settingsDock, clustersDock}, {settings_->controlsWidth(), 400}, Qt::Horizontal);
   resizeDocks({chartsDock}, {250}, Qt::Vertical);
 
-  buildReplayUi(v);  // class filter, timeline, hover popup (MainWindowReplay.cpp)
-
-  progress_ = new RunProgress;
-  statusBar()->addPermanentWidget(progress_);
+  statusBar()->addPermanentWidget(display_->progress());
   statusBar()->showMessage(tr("Ready. Choose settings and press Train."));
 
   // Room for the view between the two docks; never larger than the screen.
@@ -155,16 +124,14 @@ void MainWindow::buildUi(const Options& options) {
   resize(std::min(1480, avail.width()), std::min(940, avail.height()));
 }
 
-QString MainWindow::bannerText() const { return banner_->text(); }
-
-void MainWindow::showMethod(const std::string& objective) {
-  const QString method = QString::fromStdString(methodLabel(objective));
-  charts_->setLossTitle(method);
-  purity_->metricsModel()->setMethod(method);
-}
+CompareWindow* MainWindow::compareWindow() const { return compare_; }
+bool MainWindow::isReplaying() const { return run()->isOpen() && !isTraining(); }
+QStringList MainWindow::recentRuns() const { return actions_->recent()->paths(); }
+QString MainWindow::bannerText() const { return display_->banner()->text(); }
+TrainBoth* MainWindow::trainBoth() const { return actions_->trainBoth(); }
 
 void MainWindow::showError(const QString& text) {
-  banner_->showMessage(MessageBanner::Kind::Error, text);
+  display_->banner()->showMessage(MessageBanner::Kind::Error, text);
   statusBar()->showMessage(text.section('\n', 0, 0));
 }
 
@@ -177,7 +144,7 @@ bool MainWindow::startTraining() {
 }
 
 bool MainWindow::startTraining(const TrainConfig& config) {
-  if (training_ || !worker_) return false;
+  if (isTraining() || !training_->worker()) return false;
   if (const std::string m = config.validate(); !m.empty()) {
     showError(tr("Cannot start: %1").arg(QString::fromStdString(m)));
     emit runFailed(QString::fromStdString(m));
@@ -196,23 +163,12 @@ bool MainWindow::startTraining(const TrainConfig& config) {
   if (options_.useSettings) saveSettings();  // a crash mid-run still remembers these settings
   if (isReplaying()) closeRun();             // the new run replaces the replayed one on screen
 
-  banner_->dismiss();
-  epochsShown_ = 0;
-  slowestEpochUpdateMs_ = 0;
   runPath_ = path;
-  charts_->clear();
-  purity_->clear();
-  showMethod(config.objective);
-  if (view_) view_->clear();
-  progress_->begin(config.maxEpochs);
-  // The source listens before the run starts; its id is set before any queued signal of the
-  // run can be delivered (they wait for this GUI-thread call to return).
-  auto source = std::make_unique<LiveRunSource>(worker_, config, path);
-  LiveRunSource* live = source.get();
-  setTraining(true);  // before the model hears of the run: the window knows it is live
-  currentRun_ = worker_->start(config, path);
-  live->setRunId(currentRun_);
-  run_->setSource(std::move(source));
+  display_->beginTraining(config);
+  std::unique_ptr<LiveRunSource> source = training_->start(config, path);
+  display_->setTraining(true);  // before the model hears of the run: the window knows it is live
+  updateActions();
+  run()->setSource(std::move(source));
   updateTitle();
   statusBar()->showMessage(tr("Loading %1…").arg(QString::fromStdString(config.dataset)));
   emit runStarted(path);
@@ -220,19 +176,18 @@ bool MainWindow::startTraining(const TrainConfig& config) {
 }
 
 void MainWindow::stopTraining() {
-  if (!training_) return;
-  worker_->requestStop();
-  stopAction_->setEnabled(false);
+  if (!isTraining()) return;
+  training_->requestStop();
+  actions_->stop()->setEnabled(false);
   controls_->stopButton()->setEnabled(false);
   statusBar()->showMessage(tr("Stopping after the current batch…"));
 }
 
-void MainWindow::setTraining(bool training) {
-  training_ = training;
+void MainWindow::updateActions() {
+  const bool training = isTraining();
+  display_->setTraining(training);
   controls_->setRunning(training);
-  trainAction_->setEnabled(!training && controls_->isValid());
-  stopAction_->setEnabled(training);
-  updateReplayActions();  // no opening or comparing runs while one trains
+  actions_->update(training, controls_->isValid(), run()->isOpen(), run()->isReady());
 }
 
 void MainWindow::updateTitle() {
@@ -241,18 +196,9 @@ void MainWindow::updateTitle() {
   setWindowTitle(file.isEmpty() ? tr("Centroid") : tr("%1 — Centroid").arg(file));
 }
 
-void MainWindow::onProgress(quint64 id, const BatchProgress& p) {
-  if (isCurrent(id)) progress_->batch(p);
-}
-
-void MainWindow::onMessage(quint64 id, const QString& text) {
-  if (isCurrent(id)) statusBar()->showMessage(text);
-}
-
-void MainWindow::onFinished(quint64 id, const TrainResult& r) {
-  if (!isCurrent(id)) return;
-  setTraining(false);
-  progress_->end();
+void MainWindow::onFinished(const TrainResult& r) {
+  updateActions();
+  display_->progress()->end();
   const QString epochs = r.epochsRun == 1 ? tr("1 epoch") : tr("%1 epochs").arg(r.epochsRun);
   const QString best = r.bestEpoch > 0
                            ? tr("best epoch %1 (loss %2)").arg(r.bestEpoch).arg(r.bestLoss, 0, 'g', 4)
@@ -283,30 +229,30 @@ void MainWindow::onFinished(quint64 id, const TrainResult& r) {
   emit runEnded(r.status != TrainStatus::Failed);
 }
 
-void MainWindow::onFailed(quint64 id, const QString& message) {
-  if (!isCurrent(id)) return;
-  setTraining(false);
-  progress_->end();
+void MainWindow::onFailed(const QString& message) {
+  updateActions();
+  display_->progress()->end();
   showError(message);
   emit runFailed(message);
   emit runEnded(false);
 }
 
 void MainWindow::resetView() {
-  if (view_) view_->resetCamera();
+  if (view()) view()->resetCamera();
 }
 
 void MainWindow::setColorBy(ScatterView::ColorBy mode) {
-  (mode == ScatterView::ColorBy::Label ? colorByLabel_ : colorByCluster_)->setChecked(true);
-  if (view_) view_->setColorBy(mode);
+  (mode == ScatterView::ColorBy::Label ? actions_->colorByLabel() : actions_->colorByCluster())
+      ->setChecked(true);
+  if (view()) view()->setColorBy(mode);
 }
 
 // Exports: each is a unit of the registry (ui/export); the window supplies its run, view and
 // itself, and shows the outcome.
 ExportJob MainWindow::exportJob() const {
   ExportJob job;
-  job.run = run_;
-  job.view = view_;
+  job.run = display_->run();
+  job.view = display_->view();
   job.window = const_cast<MainWindow*>(this);
   return job;
 }
@@ -338,11 +284,11 @@ bool MainWindow::exportWindowImage(const QString& path) { return runExport("wind
 
 bool MainWindow::exportAnimation(const QString& path, int fps, int framesPerEpoch, int scale, int firstEpoch,
                                  int lastEpoch, const std::function<bool(int, int)>& progress) {
-  if (training_) {  // each new epoch would move the view under the export
+  if (isTraining()) {  // each new epoch would move the view under the export
     showError(tr("Wait for the run to end (or stop it) before exporting its animation."));
     return false;
   }
-  timeline_->setPlaying(false);
+  display_->timeline()->setPlaying(false);
   ExportJob job = exportJob();
   job.fps = fps;
   job.framesPerEpoch = framesPerEpoch;
@@ -355,11 +301,11 @@ bool MainWindow::exportAnimation(const QString& path, int fps, int framesPerEpoc
 
 bool MainWindow::exportFrames(const QString& dir, int scale, int framesPerEpoch,
                               const std::function<bool(int, int)>& progress) {
-  if (training_) {  // each new epoch would move the view under the export
+  if (isTraining()) {  // each new epoch would move the view under the export
     showError(tr("Wait for the run to end (or stop it) before exporting its frames."));
     return false;
   }
-  timeline_->setPlaying(false);
+  display_->timeline()->setPlaying(false);
   ExportJob job = exportJob();
   job.scale = scale;
   job.framesPerEpoch = framesPerEpoch;
@@ -367,23 +313,84 @@ bool MainWindow::exportFrames(const QString& dir, int scale, int framesPerEpoch,
   return runExport("frames", job, dir);
 }
 
-void MainWindow::stopWorkerThread() {
-  if (!worker_) return;
-  // The trainer reads the flag every batch and closes the run file (status "cancelled")
-  // before returning; quit() takes effect once the run's slot returns, and wait() makes
-  // sure the file is closed before the process can exit.
-  worker_->requestStop();
-  thread_.quit();
-  thread_.wait();
-  delete worker_;  // its thread has ended: deleting it from here is safe
-  worker_ = nullptr;
+bool MainWindow::openRun(const QString& path) {
+  if (isTraining()) {
+    showError(tr("Stop the run in progress before opening a saved one."));
+    return false;
+  }
+  display_->timeline()->setPlaying(false);
+  if (!run()->open(path)) {
+    // What was on screen stays: a bad file must not cost the user the run they were viewing.
+    showError(tr("Could not open the run file.\n%1").arg(run()->errorString()));
+    return false;
+  }
+  return true;
+}
+
+void MainWindow::onRunShown(const QString& path) {
+  runPath_ = path;
+  // While training, the controls stay (Stop is there); a saved run shows its settings.
+  isTraining() ? settings_->showControls() : settings_->showRun();
+  actions_->recent()->remember(path);
+  updateTitle();
+  updateActions();
+  if (!isTraining()) emit runOpened(path);
+}
+
+void MainWindow::closeRun() {
+  if (!isReplaying()) return;  // a training run stays until it ends
+  display_->timeline()->setPlaying(false);
+  run()->close();
+  display_->clear();
+  settings_->showControls();
+  runPath_.clear();
+  updateTitle();
+  updateActions();
+  statusBar()->showMessage(tr("Ready. Choose settings and press Train."));
+}
+
+CompareWindow* MainWindow::compareWith(const QString& path) {
+  // A run still training opens there as a file being written: it grows on its side too.
+  const QString first = run()->isReady() ? run()->path() : runPath_;
+  if (first.isEmpty()) {
+    showError(tr("Open a run first: Compare puts another run beside the one on screen."));
+    return nullptr;
+  }
+  return compareRuns(first, path);
+}
+
+CompareWindow* MainWindow::compareRuns(const QString& first, const QString& path) {
+  auto* window = new CompareWindow(this);
+  if (!window->open(first, path)) {
+    showError(tr("Could not compare the runs.\n%1").arg(window->errorString()));
+    delete window;
+    return nullptr;
+  }
+  if (compare_) compare_->close();
+  compare_ = window;
+  if (view()) window->setColorBy(view()->colorBy());
+  window->show();
+  return window;
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  // Any local file is accepted: a wrong one is better answered by the reader's message than
+  // by a drop the window silently refuses.
+  const QList<QUrl> urls = event->mimeData()->urls();
+  if (!isTraining() && urls.size() == 1 && urls.first().isLocalFile()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  const QList<QUrl> urls = event->mimeData()->urls();
+  if (urls.size() != 1 || !urls.first().isLocalFile()) return;
+  event->acceptProposedAction();
+  openRun(urls.first().toLocalFile());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-  if (training_) statusBar()->showMessage(tr("Stopping the run and closing the run file…"));
+  if (isTraining()) statusBar()->showMessage(tr("Stopping the run and closing the run file…"));
   if (options_.useSettings) saveSettings();
-  stopWorkerThread();
-  training_ = false;
+  training_->shutdown();
   event->accept();
 }
 
@@ -392,8 +399,8 @@ void MainWindow::saveSettings() {
   controls_->save(s);
   s.setValue("window/geometry", saveGeometry());
   s.setValue("window/state", saveState());
-  s.setValue("view/colorBy", colorByCluster_->isChecked() ? "cluster" : "label");
-  s.setValue("view/animate", animateAction_->isChecked());
+  s.setValue("view/colorBy", actions_->colorByCluster()->isChecked() ? "cluster" : "label");
+  s.setValue("view/animate", actions_->animate()->isChecked());
 }
 
 void MainWindow::restoreSettings() {
@@ -403,7 +410,7 @@ void MainWindow::restoreSettings() {
   restoreState(s.value("window/state").toByteArray());
   setColorBy(s.value("view/colorBy").toString() == "cluster" ? ScatterView::ColorBy::Cluster
                                                              : ScatterView::ColorBy::Label);
-  animateAction_->setChecked(s.value("view/animate", true).toBool());
+  actions_->animate()->setChecked(s.value("view/animate", true).toBool());
 }
 
 }  // namespace centroid::ui

@@ -1,30 +1,21 @@
-// The live training window: controls on the left, the 3-D view in the centre, charts and the
-// purity panel in docks, progress in the status bar; owns the training thread.
+// The main window: arranges the run's widgets (RunDisplay) around the 3-D view, the controls
+// and the docks, and wires them to the training thread, the menus and the exports.
 #pragma once
 
 #include <QMainWindow>
 #include <QPointer>
 #include <QString>
 #include <QStringList>
-#include <QThread>
 #include <functional>
-#include <memory>
-#include <vector>
 
 #include "core/metrics/Types.h"
 #include "ui/view/ScatterView.h"
 #include "ui/run/MetaTypes.h"
+#include "ui/run/TrainingThread.h"
+#include "ui/window/RunDisplay.h"
 
-class QAction;
-class QActionGroup;
 class QDragEnterEvent;
 class QDropEvent;
-class QLabel;
-class QMenu;
-class QSettings;
-class QStackedWidget;
-class QToolBar;
-class QVBoxLayout;
 
 namespace centroid::ui {
 
@@ -36,11 +27,15 @@ class MessageBanner;
 class MetricsCharts;
 class PointInspector;
 class PurityPanel;
+class RunDisplay;
 class RunModel;
 class RunProgress;
 class RunSummaryPanel;
+class SettingsPane;
 class Timeline;
+class TrainingThread;
 class TrainWorker;
+class WindowActions;
 struct ExportJob;
 
 class MainWindow : public QMainWindow {
@@ -61,36 +56,36 @@ class MainWindow : public QMainWindow {
   ~MainWindow() override;  // stops a run and waits for the training thread
 
   ControlsPanel* controls() const { return controls_; }
-  ScatterView* view() const { return view_; }  // null when OpenGL is unavailable
-  MetricsCharts* charts() const { return charts_; }
-  PurityPanel* purity() const { return purity_; }
-  RunProgress* runProgress() const { return progress_; }
-  TrainWorker* worker() const { return worker_; }
+  // The run's widgets (RunDisplay.h).
+  ScatterView* view() const { return display_->view(); }  // null when OpenGL is unavailable
+  MetricsCharts* charts() const { return display_->charts(); }
+  PurityPanel* purity() const { return display_->purity(); }
+  RunProgress* runProgress() const { return display_->progress(); }
+  Timeline* timeline() const { return display_->timeline(); }
+  ClassFilter* classFilter() const { return display_->classFilter(); }
+  PointInspector* inspector() const { return display_->inspector(); }
+  RunSummaryPanel* runSummary() const { return display_->runSummary(); }
+  TrainWorker* worker() const { return training_->worker(); }
   // The run on screen, training or saved: everything in the window observes this model.
-  RunModel* run() const { return run_; }
-  Timeline* timeline() const { return timeline_; }
-  ClassFilter* classFilter() const { return classFilter_; }
-  PointInspector* inspector() const { return inspector_; }
-  RunSummaryPanel* runSummary() const { return runSummary_; }
+  RunModel* run() const { return display_->run(); }
   CompareWindow* compareWindow() const;  // the open compare window, if any
   // A run is on the timeline and not training here (a saved one, or one that has ended).
   bool isReplaying() const;
-  int selectedPoint() const { return selectedPoint_; }  // last clicked view point, -1 if none
-  QStringList recentRuns() const { return recentRuns_; }
+  int selectedPoint() const { return display_->selectedPoint(); }  // last clicked view point, -1 if none
+  QStringList recentRuns() const;
 
-  bool isTraining() const { return training_; }
-  quint64 currentRunId() const { return currentRun_; }  // the worker's id of the run on screen
+  bool isTraining() const { return training_->isTraining(); }
+  quint64 currentRunId() const { return training_->currentRun(); }  // the worker's id of the run on screen
   QString runPath() const { return runPath_; }
-  int epochsShown() const { return epochsShown_; }
+  int epochsShown() const { return display_->epochsShown(); }
   QString bannerText() const;  // the error or note above the view; empty when none
-  EpochFramePtr lastFrame() const { return lastFrame_; }
+  EpochFramePtr lastFrame() const { return display_->lastFrame(); }
   // GUI-thread time of the slowest per-epoch update (view, charts, table) of this run, in ms:
   // what a live run costs the GUI thread beyond the view's own animation frames.
-  double slowestEpochUpdateMs() const { return slowestEpochUpdateMs_; }
+  double slowestEpochUpdateMs() const { return display_->slowestEpochUpdateMs(); }
 
-  // True when a context of the default format can be created on this platform (and the
-  // platform is not one whose QOpenGLWidget is known to crash).
-  static bool openGlAvailable();
+  // Whether the 3-D view can exist here (VtkOpenGLWidget::openGlAvailable).
+  static bool openGlAvailable() { return ScatterView::openGlAvailable(); }
 
  public slots:
   // Starts a run with the controls' settings; false (with the reason in the banner) when the
@@ -106,8 +101,8 @@ class MainWindow : public QMainWindow {
   bool exportViewImage(const QString& path, int scale = 1);
   bool exportWindowImage(const QString& path);
 
-  // Replay (MainWindowReplay.cpp) and export (MainWindow.cpp). Each returns false with the
-  // reason in the banner; nothing throws and the window stays usable.
+  // Replay and export. Each returns false with the reason in the banner; nothing throws and
+  // the window stays usable.
   bool openRun(const QString& path);  // refused while training
   void closeRun();                    // back to the empty controls (not while training)
   // Per-epoch metrics beside the baselines, and the shown epoch's contingency matrix with
@@ -132,7 +127,7 @@ class MainWindow : public QMainWindow {
   // Two files side by side (left, right), whatever is on screen; null with the reason shown.
   CompareWindow* compareRuns(const QString& left, const QString& right);
   // Run ▸ Train Both Objectives: the post's objective, then the friendly one, then Compare.
-  TrainBoth* trainBoth() const { return trainBoth_; }
+  TrainBoth* trainBoth() const;
 
  signals:
   void runStarted(QString runPath);
@@ -150,89 +145,27 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* event) override;
 
  private:
-  void buildUi(const Options& options);
-  void createActions();  // MainWindowActions.cpp
+  void buildUi();
   void saveSettings();
   void restoreSettings();
-  void setTraining(bool training);
+  void updateActions();  // after the training state, the controls' validity or the run changed
   void updateTitle();
-  void stopWorkerThread();
   void showError(const QString& text);
-  void showMethod(const std::string& objective);  // the loss chart's title, the table's row name
-
-  // MainWindowReplay.cpp
-  void buildReplayUi(QVBoxLayout* centre);
-  QWidget* settingsPane(QWidget* controls);  // the controls, or a replayed run's settings
-  void addOpenActions(QMenu* file);
-  void addReplayMenu();
-  void onRunOpened();
-  void onFrame(int index, const EpochFramePtr& frame, bool animate);
-  void onEpochsAppended(int count);
-  void onFollowingChanged(bool following);
-  void updateReplayActions();
-  void rememberRun(const QString& path);
-  void rebuildRecentMenu();
-  void showHover(int index);
-  void selectPoint(int index);
-  void openDialog();
-  void compareDialog();
+  void onRunShown(const QString& path);
+  void onFinished(const TrainResult& result);
+  void onFailed(const QString& message);
   // Exports through the registry (ui/export); the menu and its dialogs are ExportMenu.
   ExportJob exportJob() const;  // this window's run, view and window, the epoch on screen
   bool runExport(const QString& id, const ExportJob& job, const QString& path);  // outcome shown
 
-  // A signal belongs to the run on screen: its id, and that run has not ended yet (the
-  // worker's signals of one run arrive in order, so nothing legitimate follows its end).
-  bool isCurrent(quint64 id) const { return training_ && id == currentRun_; }
-  // From the worker (queued); each first checks isCurrent(). The run's data itself reaches the
-  // window through the run model (a LiveRunSource), as a saved run's does.
-  void onProgress(quint64 id, const BatchProgress& p);
-  void onMessage(quint64 id, const QString& text);
-  void onFinished(quint64 id, const TrainResult& result);
-  void onFailed(quint64 id, const QString& message);
-
   Options options_;
-  QThread thread_;
-  TrainWorker* worker_ = nullptr;  // lives on thread_; deleted after the thread ends
-  quint64 currentRun_ = 0;         // signals from any other run id are stale
-  bool training_ = false;
-  QString runPath_;
-  int epochsShown_ = 0;
-  double slowestEpochUpdateMs_ = 0;
-  ViewSetPtr viewSet_;
-  EpochFramePtr lastFrame_;
-
+  TrainingThread* training_;  // the worker and its thread
+  RunDisplay* display_;       // the run model and every widget that shows it
   ControlsPanel* controls_ = nullptr;
-  ScatterView* view_ = nullptr;
-  QLabel* placeholder_ = nullptr;
-  MetricsCharts* charts_ = nullptr;
-  PurityPanel* purity_ = nullptr;
-  MessageBanner* banner_ = nullptr;
-  RunProgress* progress_ = nullptr;
-
-  QAction* trainAction_ = nullptr;
-  QAction* stopAction_ = nullptr;
-  QAction* animateAction_ = nullptr;
-  QActionGroup* colorGroup_ = nullptr;
-  QAction* colorByLabel_ = nullptr;
-  QAction* colorByCluster_ = nullptr;
-  QMenu* viewMenu_ = nullptr;
-
-  // The run on screen and what moves through it.
-  RunModel* run_ = nullptr;
-  Timeline* timeline_ = nullptr;
-  ClassFilter* classFilter_ = nullptr;
-  PointInspector* inspector_ = nullptr;
-  RunSummaryPanel* runSummary_ = nullptr;
-  QStackedWidget* settingsStack_ = nullptr;
+  SettingsPane* settings_ = nullptr;  // the controls, or a replayed run's settings
+  WindowActions* actions_ = nullptr;
   QPointer<CompareWindow> compare_;
-  TrainBoth* trainBoth_ = nullptr;
-  QMenu* recentMenu_ = nullptr;
-  QAction* openAction_ = nullptr;
-  QList<QAction*> replayActions_;    // enabled only while a run is replayed
-  QList<QAction*> needsRunActions_;  // enabled when there is a run to export or compare
-  QStringList recentRuns_;
-  int liveTransitionMs_ = 600;  // the view's own transition, restored after a replay
-  int selectedPoint_ = -1;
+  QString runPath_;
 };
 
 }  // namespace centroid::ui

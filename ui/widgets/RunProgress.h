@@ -1,8 +1,7 @@
-// Small widgets of the main window: the run progress strip and the message banner.
+// The run progress strip of the status bar.
 #pragma once
 
 #include <QElapsedTimer>
-#include <QFrame>
 #include <QString>
 #include <QTimer>
 #include <QWidget>
@@ -11,7 +10,6 @@
 
 class QLabel;
 class QProgressBar;
-class QToolButton;
 
 namespace centroid::ui {
 
@@ -56,27 +54,6 @@ class RunProgress : public QWidget {
   centroid::BatchProgress last_;
   QTimer refresh_;        // single shot: the earliest time the next batch may be shown
   bool pending_ = false;  // a report arrived while refresh_ ran
-};
-
-// A non-modal message strip above the 3-D view: errors stay until dismissed or the next
-// run starts; nothing blocks (scripts and tests never wait on a dialog).
-class MessageBanner : public QFrame {
-  Q_OBJECT
-
- public:
-  enum class Kind { Info, Warning, Error };
-  explicit MessageBanner(QWidget* parent = nullptr);
-
-  void showMessage(Kind kind, const QString& text);
-  void dismiss();
-  QString text() const;  // empty while dismissed
-  Kind kind() const { return kind_; }
-
- private:
-  QLabel* icon_;
-  QLabel* text_;
-  QToolButton* close_;
-  Kind kind_ = Kind::Info;
 };
 
 }  // namespace centroid::ui
