@@ -1,6 +1,7 @@
 // A k-means-friendly 3-D embedding on the seed's encoder. Before training: the k nearest
-// neighbours of every training image in the PCA of its pixels. Each batch: the anchors and one
-// random neighbour of each, both randomly distorted, are embedded; soft assignments to K learned
+// neighbours of every training image in the PCA of its deskewed pixels. Each batch: the anchors
+// and one random neighbour of each, both randomly distorted (rotation, scale, shift, shear), are
+// embedded; soft assignments to K learned
 // centroids (a Gaussian kernel on the squared distance) must agree between an anchor and its
 // neighbour, while the batch's mean assignment stays balanced over the K clusters (SCAN's loss,
 // Van Gansbeke et al. 2020, with centroids in the output space instead of a softmax head, so
@@ -21,6 +22,7 @@ namespace centroid {
 struct FriendlyOptions {
   int neighbours = 10;     // "neighbours": k of the kNN graph
   int pcaDims = 50;        // "pca_dims": dimensions of the pixels' PCA the graph is built in
+  bool deskew = true;      // "deskew": the graph is built from deskewed images (the training is not)
   double temperature = 1;  // "temperature": assignments are softmax(-d^2 / temperature)
   // "output_std": before training, the last layer is scaled so that the outputs' spread per
   // axis is this. A fresh encoder's outputs lie within about 0.03 of each other: against a
@@ -31,8 +33,11 @@ struct FriendlyOptions {
   double contrast = 0;        // "contrast": weight of InfoNCE between the views during clustering
   int warmupEpochs = 0;       // "warmup_epochs": InfoNCE only, before the centroids are placed
   bool augment = true;        // "augment": 0 trains on the images as they are
-  AugmentOptions distortion;  // "rotation" (degrees), "scale", "shift" (pixels)
+  AugmentOptions distortion{12, 0.1, 2, 0.3};  // "rotation" (degrees), "scale", "shift" (pixels), "shear"
   bool cosine = true;         // "cosine": learning rate on a half cosine from lr to 0 over the run
+  // "lr_warmup": the learning rate rises linearly from 0 over this many first steps (Adam's first
+  // steps at full rate can throw the outputs so far that the Gaussian kernel saturates).
+  int lrWarmupSteps = 200;
 
   static FriendlyOptions from(const std::map<std::string, double>& options);  // ConfigError on unknown names
   std::map<std::string, double> toMap() const;
