@@ -33,20 +33,19 @@ long long writerStartTicks(long long pid) {
   return rest >> ticks ? ticks : -1;
 }
 
+bool writerClosed(const std::string& path) {
+  h5::QuietErrors quiet;
+  // A plain read-only open succeeds only once the writer has closed the file (or it was
+  // repaired): the SWMR status flags are clear.
+  const hid_t plain = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (plain < 0) return false;
+  H5Fclose(plain);
+  return true;
+}
+
 WriterInfo writerInfo(const std::string& path) {
   WriterInfo info;
-  {
-    h5::QuietErrors quiet;
-    // A plain read-only open succeeds only once the writer has closed the file (or it was
-    // repaired): the SWMR status flags are clear.
-    const hid_t plain = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (plain >= 0) {
-      H5Fclose(plain);
-      info.state = WriterState::Closed;
-    } else {
-      info.state = WriterState::Elsewhere;
-    }
-  }
+  info.state = writerClosed(path) ? WriterState::Closed : WriterState::Elsewhere;
   RunReader reader(path, /*follow=*/true);
   info.status = reader.status();
   if (info.state == WriterState::Closed) return info;

@@ -26,6 +26,10 @@ struct WriterInfo {
 // Ask before this process opens the file itself: HDF5 shares an open file within a process, and
 // a file this process holds reads as Closed.
 WriterInfo writerInfo(const std::string& path);
+// The first step of writerInfo alone, about a millisecond: true when a plain read-only open
+// succeeds, so the writer has closed the file (or it was repaired). writerInfo reads the file's
+// attributes as well, which costs as much as opening the run.
+bool writerClosed(const std::string& path);
 
 // Closes a run whose writer is gone: clears the file's SWMR status flags (as h5clear -s does)
 // and sets its status to "writer stopped" with a reason naming the writer; every epoch saved

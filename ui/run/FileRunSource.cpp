@@ -139,8 +139,11 @@ std::unique_ptr<FileRunSource> FileRunSource::open(const QString& path, QString*
   connect(&source->followTimer_, &QTimer::timeout, source.get(), [s = source.get()] { s->poll(); });
   try {
     // Asked before this process holds the file itself: HDF5 shares one open file within a
-    // process, so afterwards the file would look closed whatever its writer did.
-    const WriterInfo writer = writerInfo(path.toStdString());
+    // process, so afterwards the file would look closed whatever its writer did. A closed file
+    // (the usual case) is told by one plain open; only a file still held for writing gets the
+    // full check, which reads its attributes (as long as opening the run: bench_gui, "Open").
+    const bool closed = writerClosed(path.toStdString());
+    const WriterInfo writer = closed ? WriterInfo{} : writerInfo(path.toStdString());
     // follow = true: a file another process is still writing opens in SWMR-read mode so that
     // refresh() sees its new epochs (a finished file falls back to a plain read-only open).
     source->reader_ = std::make_unique<RunReader>(path.toStdString(), /*follow=*/true);

@@ -313,7 +313,8 @@ void Automation::onRunEnded(bool) {
   }
   // A short pause lets the last epoch's charts and tables repaint before the grab.
   QTimer::singleShot(100, this, [this] {
-    const bool written = writeScreenshots() & writeExports();  // both, even if one failed
+    const bool shots = writeScreenshots(), exports = writeExports();  // both, even if one failed
+    const bool written = shots && exports;
     finish(exitCode_ == 0 && !written ? 2 : exitCode_);
   });
 }

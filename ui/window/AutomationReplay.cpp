@@ -146,7 +146,8 @@ void Automation::beginReplay() {
     }
     // As the plain --screenshot path: give the window a moment to map and draw the epoch.
     QTimer::singleShot(500, this, [this] {
-      const bool written = writeScreenshots() & writeExports();  // each output, even after a failure
+      const bool shots = writeScreenshots(), exports = writeExports();  // each, even after a failure
+      const bool written = shots && exports;
       finish(written ? 0 : 2);
     });
   });

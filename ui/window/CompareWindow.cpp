@@ -185,11 +185,9 @@ void CompareWindow::syncCamera(int from) {
                fb = fitDistance_[static_cast<std::size_t>(1 - from)];
   // Zoomed in by half in one view: zoomed in by half in the other, whatever its scale.
   const double target = fa > 0 && fb > 0 ? fb * da / fa : db;
-  for (int i = 0; i < 3; ++i) {
-    cb[static_cast<std::size_t>(i)] =
-        cb[static_cast<std::size_t>(3 + i)] +
-        (ca[static_cast<std::size_t>(i)] - ca[static_cast<std::size_t>(3 + i)]) / da * target;
-    cb[static_cast<std::size_t>(6 + i)] = ca[static_cast<std::size_t>(6 + i)];
+  for (std::size_t i = 0; i < 3; ++i) {
+    cb[i] = cb[3 + i] + (ca[i] - ca[3 + i]) / da * target;
+    cb[6 + i] = ca[6 + i];
   }
   cb[9] = ca[9];
   b->setCameraState(cb);

@@ -259,8 +259,7 @@ ExportJob MainWindow::exportJob() const {
 
 bool MainWindow::runExport(const QString& id, const ExportJob& job, const QString& path) {
   const ExportOutcome out = centroid::ui::runExport(id, job, path);
-  if (out.ok) statusBar()->showMessage(out.message);
-  else if (out.cancelled) statusBar()->showMessage(out.message);
+  if (out.ok || out.cancelled) statusBar()->showMessage(out.message);  // a cancel is not an error
   else showError(out.message);
   return out.ok;
 }

@@ -29,12 +29,12 @@ struct FriendlyOptions {
   // temperature of 1 every assignment would be uniform and the loss flat (measured: stuck at
   // -2 log K from the first batch). 0 leaves the layer alone.
   double outputStd = 1;
-  double balance = 3;         // "balance": weight of the negative entropy of the mean assignment
-  double contrast = 0;        // "contrast": weight of InfoNCE between the views during clustering
-  int warmupEpochs = 0;       // "warmup_epochs": InfoNCE only, before the centroids are placed
-  bool augment = true;        // "augment": 0 trains on the images as they are
+  double balance = 3;    // "balance": weight of the negative entropy of the mean assignment
+  double contrast = 0;   // "contrast": weight of InfoNCE between the views during clustering
+  int warmupEpochs = 0;  // "warmup_epochs": InfoNCE only, before the centroids are placed
+  bool augment = true;   // "augment": 0 trains on the images as they are
   AugmentOptions distortion{12, 0.1, 2, 0.3};  // "rotation" (degrees), "scale", "shift" (pixels), "shear"
-  bool cosine = true;         // "cosine": learning rate on a half cosine from lr to 0 over the run
+  bool cosine = true;  // "cosine": learning rate on a half cosine from lr to 0 over the run
   // "lr_warmup": the learning rate rises linearly from 0 over this many first steps (Adam's first
   // steps at full rate can throw the outputs so far that the Gaussian kernel saturates).
   int lrWarmupSteps = 200;
