@@ -168,6 +168,7 @@ std::vector<std::string> classNamesFor(const std::string& name) {
     return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",  // Zalando's label order
             "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
   std::vector<std::string> names;
+  names.reserve(kClasses);
   for (int i = 0; i < kClasses; ++i) names.push_back(std::to_string(i));
   return names;
 }
@@ -185,7 +186,7 @@ std::string resolveDatasetFolder(const std::string& name, const std::string& dat
   for (const auto& folder : candidateFolders(name, dataDir)) {
     const std::string why = whyNotUsable(folder);
     if (why.empty()) return folder;
-    looked += "\n  " + folder + ": " + why;
+    looked.append("\n  ").append(folder).append(": ").append(why);
   }
   throw DataError("dataset " + name + ": not found. Looked in:" + looked + "\n" + howToFix(name));
 }

@@ -168,6 +168,7 @@ Dataset createDataset(hid_t loc, const std::string& name, hid_t fileType, const 
 
 Dataset createStrings(hid_t loc, const std::string& name, const std::vector<std::string>& values) {
   std::vector<const char*> pointers;
+  pointers.reserve(values.size());
   for (const auto& v : values) pointers.push_back(v.c_str());
   Type type = variableString();
   return createDataset(loc, name, type.get(), {values.size()}, type.get(),

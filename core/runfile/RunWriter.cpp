@@ -129,10 +129,10 @@ void RunWriter::Impl::create(const TrainConfig& config, const ViewSet& view,
   // Every series, empty: SWMR forbids creating objects later.
   {
     h5::Group g = h5::createGroup(file.get(), "series");
-    auto make = [&](const char* name, hid_t type, std::vector<hsize_t> rowDims, hsize_t chunkRows) {
+    auto make = [&](const char* name, hid_t type, const std::vector<hsize_t>& rowDims, hsize_t chunkRows) {
       h5::Group s = h5::createGroup(g.get(), name);
       return Series{h5::createSeries(s.get(), "step", H5T_STD_I32LE, {}, kScalarChunkRows),
-                    h5::createSeries(s.get(), "value", type, std::move(rowDims), chunkRows)};
+                    h5::createSeries(s.get(), "value", type, rowDims, chunkRows)};
     };
     for (const char* name : kScalarSeries) {
       bool count = std::string(name) == "non_empty_clusters";
