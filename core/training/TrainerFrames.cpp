@@ -91,8 +91,12 @@ void loadWeights(Encoder& encoder, const std::vector<NamedArray>& weights) {
       std::string want, got;
       for (auto d : expected) want += (want.empty() ? "" : "x") + std::to_string(d);
       for (auto d : it->shape) got += (got.empty() ? "" : "x") + std::to_string(d);
-      throw RunFileError("encoder weights: " + p.key() + " is shaped " + got + " (" +
-                         std::to_string(it->values.size()) + " values) but the encoder needs " + want);
+      std::string message = "encoder weights: ";
+      message.append(p.key()).append(" is shaped ").append(got).append(" (");
+      message.append(std::to_string(it->values.size()))
+          .append(" values) but the encoder needs ")
+          .append(want);
+      throw RunFileError(message);
     }
     p.value().copy_(torch::from_blob(const_cast<float*>(it->values.data()), it->shape, torch::kFloat32));
   }
