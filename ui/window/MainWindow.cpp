@@ -166,8 +166,7 @@ bool MainWindow::startTraining(const TrainConfig& config) {
   runPath_ = path;
   display_->beginTraining(config);
   std::unique_ptr<LiveRunSource> source = training_->start(config, path);
-  display_->setTraining(true);  // before the model hears of the run: the window knows it is live
-  updateActions();
+  updateActions();  // before the model hears of the run: the display knows it is live
   run()->setSource(std::move(source));
   updateTitle();
   statusBar()->showMessage(tr("Loading %1…").arg(QString::fromStdString(config.dataset)));
