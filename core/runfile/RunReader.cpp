@@ -19,10 +19,29 @@ struct Series {
   h5::Dataset step, value;
 };
 
+// True when the file's superblock (version 2 or 3, at byte 0) is marked as open for plain
+// writing, not SWMR: the mark Centroid's writer leaves from H5Fcreate until the file is laid out.
+bool markedAsBeingCreated(const std::string& path) {
+  std::FILE* in = std::fopen(path.c_str(), "rb");
+  if (in == nullptr) return false;
+  unsigned char head[12] = {};
+  const std::size_t got = std::fread(head, 1, sizeof head, in);
+  std::fclose(in);
+  static const unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  if (got < sizeof head || !std::equal(signature, signature + 8, head) || head[8] < 2) return false;
+  const unsigned flags = head[11];  // file consistency flags: 0x1 open for writing, 0x4 SWMR
+  return (flags & 0x1u) != 0 && (flags & 0x4u) == 0;
+}
+
 // Turns HDF5's reason for refusing to open a file into words a user can act on.
-std::string describeOpenFailure(const std::string& cause) {
+std::string describeOpenFailure(const std::string& path, const std::string& cause) {
   auto has = [&](const char* text) { return cause.find(text) != std::string::npos; };
   if (has("file signature not found")) return "not an HDF5 file";
+  // A writer killed just after H5Fcreate leaves the bare superblock (48 bytes), which promises
+  // a longer file: HDF5 calls that truncated, but it is a file that was never finished.
+  if (has("truncated file") && markedAsBeingCreated(path)) {
+    return "its writer stopped while creating the file, before any epoch was stored";
+  }
   if (has("truncated file")) {
     unsigned long long eof = 0, base = 0, stored = 0;
     if (std::sscanf(cause.c_str(), "truncated file: eof = %llu, sblock->base_addr = %llu, stored_eof = %llu",
@@ -124,7 +143,7 @@ void RunReader::Impl::open(bool follow) {
   }
   // The plain read-only attempt's reason tells most ("truncated", "already open for write");
   // SWMR-read mostly just says the file is not being written.
-  if (f < 0) throw error(describeOpenFailure(follow ? secondCause : firstCause));
+  if (f < 0) throw error(describeOpenFailure(path, follow ? secondCause : firstCause));
   file = h5::File(f);
   // Before the first text is read: HDF5 would hang or crash on a damaged heap.
   if (const std::string fault = globalHeapFault(path, textReferences(file.get())); !fault.empty()) {

@@ -76,6 +76,39 @@ TEST(RunFile, WriterKilledWhileCreating) {
   expectOpenFails(path, "its writer stopped while creating the file", /*follow=*/true);
 }
 
+TEST(RunFile, WriterKilledRightAfterCreatingTheFile) {
+  // Killed between H5Fcreate and the first flush: only the superblock is on disk (48 bytes),
+  // promising a longer file. HDF5 says "truncated"; the reader says what happened (a kill in
+  // Kills.EveryKillLeavesNoFileOrAReadableRun landed there).
+  const std::string path = tmpPath();
+  pid_t pid = fork();
+  if (pid == 0) {
+    h5::QuietErrors quiet;
+    h5::PropList fapl = h5::fileAccess(H5F_LIBVER_LATEST);
+    H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+    _exit(0);  // no flush, no close
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  ASSERT_LT(fs::file_size(path), 100u) << "more than the superblock reached the disk";
+  expectOpenFails(path, "its writer stopped while creating the file, before any epoch was stored");
+  expectOpenFails(path, "its writer stopped while creating the file", /*follow=*/true);
+
+  // The same bytes with the "open for writing" mark cleared (superblock flags at byte 11; the
+  // checksum no longer matches) are not reported as a writer's unfinished file.
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekp(11);
+  f.put('\0');
+  f.close();
+  try {
+    RunReader r(path);
+    ADD_FAILURE() << "opened";
+  } catch (const RunFileError& e) {
+    EXPECT_EQ(std::string(e.what()).find("stopped while creating"), std::string::npos) << e.what();
+  }
+}
+
 TEST(RunFile, ForeignHdf5File) {
   const std::string path = tmpPath();
   {
