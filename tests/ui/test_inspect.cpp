@@ -271,7 +271,7 @@ void TestInspect::docScreenshots() {
   QVERIFY(QTest::qWaitForWindowExposed(c));
   c->showIndex(c->timeline()->count() - 1);
   QTest::qWait(800);
-  QVERIFY(c->grab().save(QDir(dir).filePath("replay-compare.png")));
+  QVERIFY(VtkOpenGLWidget::grabWithViews(c).save(QDir(dir).filePath("replay-compare.png")));
 }
 int main(int argc, char** argv) {
   centroid::ui::VtkOpenGLWidget::installDefaultSurfaceFormat();

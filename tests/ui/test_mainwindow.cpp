@@ -322,7 +322,7 @@ void TestMainWindow::shortRun() {
   // CENTROID_SNAPSHOT_DIR=<dir> (set by hand) keeps a picture of the window mid-run.
   if (const QString dir = qEnvironmentVariable("CENTROID_SNAPSHOT_DIR"); !dir.isEmpty()) {
     QTest::qWait(300);
-    QVERIFY(w.grab().save(QDir(dir).filePath("mainwindow-running.png")));
+    QVERIFY(VtkOpenGLWidget::grabWithViews(&w).save(QDir(dir).filePath("mainwindow-running.png")));
   }
   QTRY_COMPARE_WITH_TIMEOUT(finished.count() + failed.count(), 1, 120000);
   QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));

@@ -1,8 +1,11 @@
 // Rendering tests of the 3-D scatter view under Xvfb: palette, baseline, modes, degenerate data, picking,
 // transitions.
 #include <QApplication>
+#include <QLabel>
 #include <QMouseEvent>
+#include <QScreen>
 #include <QSignalSpy>
+#include <QVBoxLayout>
 #include <QtTest>
 #include <cmath>
 #include <cstdint>
@@ -127,6 +130,61 @@ class TestScatterView : public QObject {
     QVERIFY(view->lastRenderMs() > 0);
     QCOMPARE(view->epochText(), QStringLiteral("epoch 7 · loss 0.123"));
     QVERIFY(view->noteText().isEmpty());
+  }
+
+  // What the X server shows (the pixels a user sees, read back from the root window) is the
+  // frame VTK rendered: the native window's blit and swap lose nothing.
+  void screenShowsTheFrame() {
+    QSignalSpy rendered(view.get(), &ScatterView::frameRendered);
+    view->setFrame(blobFrame(), false);
+    QVERIFY(rendered.count() > 0 || rendered.wait(5000));
+    QCoreApplication::processEvents();
+    const QImage frame = view->grabFramebuffer().convertToFormat(QImage::Format_RGB32);
+    QCOMPARE(frame.size(), kViewSize);
+    QVERIFY(inkPixels(frame) > 3000);
+    const QPoint at = view->mapToGlobal(QPoint(0, 0));
+    QImage screen;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (screen = view->screen()
+                      ->grabWindow(0, at.x(), at.y(), kViewSize.width(), kViewSize.height())
+                      .toImage()
+                      .convertToFormat(QImage::Format_RGB32),
+         test::countNear(screen, palette::background(), 6) < screen.width() * screen.height() - 3000),
+        5000);
+    QCOMPARE(screen.size(), kViewSize);
+    int differing = 0;
+    for (int y = 0; y < frame.height(); ++y)
+      for (int x = 0; x < frame.width(); ++x) {
+        const QRgb a = frame.pixel(x, y), b = screen.pixel(x, y);
+        if (std::abs(qRed(a) - qRed(b)) > 2 || std::abs(qGreen(a) - qGreen(b)) > 2 ||
+            std::abs(qBlue(a) - qBlue(b)) > 2)
+          ++differing;
+      }
+    QVERIFY2(differing < frame.width() * frame.height() / 1000, qPrintable(QString::number(differing)));
+  }
+
+  // QWidget::grab() leaves a native child window blank; grabWithViews paints the view in.
+  void windowGrabIncludesTheView() {
+    view->setFrame(blobFrame(), false);
+    QWidget host;
+    auto* label = new QLabel(QStringLiteral("a label above the view"));
+    auto* layout = new QVBoxLayout(&host);
+    layout->addWidget(label);
+    layout->addWidget(view.get());
+    host.resize(kViewSize + QSize(0, 60));
+    host.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&host));
+    QTRY_VERIFY(inkPixels(render()) > 3000);
+    const QImage plain = host.grab().toImage();
+    const QImage full = centroid::ui::VtkOpenGLWidget::grabWithViews(&host);
+    QCOMPARE(full.size(), plain.size());
+    const QRect area(view->mapTo(&host, QPoint(0, 0)) * full.devicePixelRatio(),
+                     view->size() * full.devicePixelRatio());
+    QVERIFY(inkPixels(full, area) > 3000);
+    // What grab() alone gives there: one flat colour.
+    const QRgb flat = plain.pixel(area.center());
+    QVERIFY(test::countNear(plain, QColor(flat), 6, area) > area.width() * area.height() - 100);
+    view->setParent(nullptr);
   }
 
   void everyLabelColourIsDrawn() {

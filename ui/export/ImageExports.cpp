@@ -64,7 +64,7 @@ class WindowImageExport : public Export {
     QString error;
     const EpochFramePtr restore = showEpoch(job, &error);
     if (!error.isEmpty()) return {false, error};
-    const QImage image = job.window->grab().toImage();
+    const QImage image = VtkOpenGLWidget::grabWithViews(job.window);
     if (restore && job.view) job.view->setFrame(*restore, false);
     if (image.isNull() || !image.save(path, "PNG")) return cannotWrite(path);
     return {true, QObject::tr("Saved %1").arg(QDir::toNativeSeparators(path))};

@@ -1,6 +1,6 @@
 // The 3-D scatter view: one point per image, centroids as labelled markers, animated
-// transitions between epochs. A QOpenGLWidget hosting VTK (through VtkOpenGLWidget); no VTK
-// types in this header.
+// transitions between epochs. A widget hosting VTK in a native OpenGL window (through VtkOpenGLWidget); no
+// VTK types in this header.
 #pragma once
 
 #include <QImage>

@@ -1,4 +1,5 @@
-// Qt6 <-> VTK bridge, following the shared guide "vtk-in-qt6" (checked on Qt 6.4 / VTK 9.1).
+// Qt6 <-> VTK bridge, after the shared guide "vtk-in-qt6" (checked on Qt 6.4 / VTK 9.1), with a
+// native OpenGL window in place of the guide's QOpenGLWidget.
 #include "ui/view/VtkOpenGLWidget.h"
 
 #include <vtkCommand.h>
@@ -18,6 +19,8 @@
 #include <QMouseEvent>
 #include <QOffscreenSurface>
 #include <QOpenGLContext>
+#include <QPainter>
+#include <QVBoxLayout>
 #include <QScreen>
 #include <QWheelEvent>
 #include <QWindow>
@@ -25,6 +28,23 @@
 #include <cstring>
 
 namespace centroid::ui {
+
+// The native window the frames are swapped to. It paints on expose and when a render was
+// requested, and hands every input event to the widget, whose handlers do the work.
+class VtkOpenGLWidget::Surface : public QWindow {
+ public:
+  explicit Surface(VtkOpenGLWidget* owner) : owner_(owner) {
+    setSurfaceType(QWindow::OpenGLSurface);
+    setFormat(surfaceFormat());
+  }
+
+ protected:
+  void exposeEvent(QExposeEvent*) override;
+  bool event(QEvent* e) override;
+
+ private:
+  VtkOpenGLWidget* owner_;
+};
 
 struct VtkOpenGLWidget::Impl {
   explicit Impl(VtkOpenGLWidget* owner) : self(owner) {}
@@ -36,33 +56,105 @@ struct VtkOpenGLWidget::Impl {
   std::vector<unsigned long> windowObservers;
   unsigned long interactorObserver = 0;
 
-  QSurface* surface = nullptr;          // the surface our context renders to (set in initializeGL)
-  QMetaObject::Connection contextGone;  // aboutToBeDestroyed -> releaseGL
+  Surface* surface = nullptr;    // owned by container
+  QWidget* container = nullptr;  // owned by the widget, deleted first in its destructor
+  std::unique_ptr<QOpenGLContext> context;
+  bool contextFailed = false;  // creating the context failed once: no 3-D, no retries
   bool glReady = false;
-  bool renderPending = true;  // a VTK Render() is due at the next paintGL
+  bool renderPending = true;  // a VTK Render() is due at the next paint
+  bool paintQueued = false;   // an UpdateRequest is posted to the surface
   bool inPaint = false;
-  bool renderedSinceSwap = false;  // frameSwapped reports only frames VTK rendered
+  bool renderedSinceSwap = false;  // vtkFrameSwapped reports only frames VTK rendered
+  QSize lastSurfaceSize;           // device pixels at the last paint: resizeGL when it changes
   double lastRenderMs = 0;
   int wheelAccumulator = 0;  // touchpads send fractions of a 120-unit notch
 
-  // VTK calls MakeCurrent many times per frame. QOpenGLWidget::makeCurrent() would rebind
-  // Qt's framebuffer behind VTK's state cache (black widget, GL_INVALID_FRAMEBUFFER_OPERATION),
-  // so only the context is made current on our surface.
+  // VTK calls MakeCurrent many times per frame: make our context current on our window.
   void onMakeCurrent(vtkObject*, unsigned long, void*) {
-    if (QOpenGLContext* ctx = self->context(); ctx && surface) ctx->makeCurrent(surface);
+    if (context && surface) context->makeCurrent(surface);
   }
   void onIsCurrent(vtkObject*, unsigned long, void* callData) {
     QOpenGLContext* current = QOpenGLContext::currentContext();
     *static_cast<bool*>(callData) =
-        current && current == self->context() && surface && current->surface() == surface;
+        current && current == context.get() && surface && current->surface() == surface;
   }
-  // A frame VTK finished outside our paintGL (an export, say) must still reach the screen.
+  // A frame VTK finished outside our paint (an export, say) must still reach the screen.
   void onFrame(vtkObject*, unsigned long, void*) {
-    if (!inPaint) self->update();
+    if (!inPaint) schedulePaint();
   }
   // The trackball style asks the interactor to render after each camera step. Rendering is
-  // disabled on the interactor, so each request becomes a coalesced, timed paintGL render.
+  // disabled on the interactor, so each request becomes a coalesced, timed render.
   void onInteractorRender(vtkObject*, unsigned long, void*) { self->requestRender(); }
+
+  // One paint per turn of the event loop, however many requests came. A posted UpdateRequest
+  // rather than QWindow::requestUpdate(), whose platform timer waits 5 ms first.
+  void schedulePaint() {
+    if (paintQueued || !surface) return;
+    paintQueued = true;
+    QCoreApplication::postEvent(surface, new QEvent(QEvent::UpdateRequest));
+  }
+
+  QSize surfaceDeviceSize() const {
+    const double dpr = surface->devicePixelRatio();
+    return {std::max(1, static_cast<int>(std::lround(surface->width() * dpr))),
+            std::max(1, static_cast<int>(std::lround(surface->height() * dpr)))};
+  }
+
+  // The context is made on the first paint of an exposed window; VTK is initialised in it.
+  bool ensureContext() {
+    if (glReady) return true;
+    if (contextFailed || !surface || !surface->handle()) return false;
+    context = std::make_unique<QOpenGLContext>();
+    context->setFormat(surface->requestedFormat());
+    if (!context->create() || !context->makeCurrent(surface)) {
+      contextFailed = true;
+      context.reset();
+      return false;
+    }
+    self->initializeGL();
+    lastSurfaceSize = surfaceDeviceSize();
+    return glReady;
+  }
+
+  // Renders when a render is pending, then shows VTK's frame and swaps.
+  void paintNow() {
+    paintQueued = false;
+    if (!surface || !surface->isExposed() || !ensureContext()) return;
+    if (!context->makeCurrent(surface)) return;
+    const QSize size = surfaceDeviceSize();
+    if (size != lastSurfaceSize) {
+      lastSurfaceSize = size;
+      self->resizeGL(size.width(), size.height());
+    }
+    self->paintGL();
+    context->swapBuffers(surface);
+    if (renderedSinceSwap) {
+      renderedSinceSwap = false;
+      emit self->vtkFrameSwapped();
+    }
+  }
+
+  // Shows VTK's last frame in the window's framebuffer (paintGL's second half).
+  void blitToSurface() {
+    vtkOpenGLState* state = window->GetState();
+    const QSize dev = surfaceDeviceSize();
+    state->vtkglBindFramebuffer(GL_DRAW_FRAMEBUFFER, context->defaultFramebufferObject());
+    state->vtkglDisable(GL_SCISSOR_TEST);  // the scissor test would clip the blit
+    // Straight from VTK's render framebuffer: with SwapBuffers off, VTK skips its own copy of
+    // each frame into its display framebuffer.
+    vtkOpenGLFramebufferObject* rendered = window->GetRenderFramebuffer();
+    int* last = rendered->GetLastSize();
+    rendered->Bind(GL_READ_FRAMEBUFFER);
+    rendered->ActivateReadBuffer(0);
+    state->vtkglBlitFramebuffer(0, 0, last[0], last[1], 0, 0, dev.width(), dev.height(), GL_COLOR_BUFFER_BIT,
+                                GL_LINEAR);
+    // Opaque alpha: on a visual with alpha a compositing window manager would blend the view
+    // with whatever lies behind it.
+    state->vtkglColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_TRUE);
+    state->vtkglClearColor(0, 0, 0, 1);
+    state->vtkglViewport(0, 0, dev.width(), dev.height());
+    state->vtkglClear(GL_COLOR_BUFFER_BIT);
+  }
 
   // Guide step 4: VTK works in device pixels.
   void syncSize() {
@@ -82,15 +174,35 @@ struct VtkOpenGLWidget::Impl {
     if (window->GetDPI() != dpi) window->SetDPI(dpi);
   }
 
-  // Re-parenting recreates the context: VTK's GL objects die with the old one.
   void releaseGL() {
     if (!glReady) return;
-    self->makeCurrent();
+    context->makeCurrent(surface);
     window->Finalize();
     window->SetReadyForRendering(false);
-    self->doneCurrent();
+    context->doneCurrent();
     glReady = false;
-    surface = nullptr;
+  }
+
+  // VTK's framebuffer as an image: what the last Render() drew, rows top-down.
+  QImage readFrame() {
+    vtkNew<vtkWindowToImageFilter> grab;
+    grab->SetInput(window);
+    grab->ReadFrontBufferOff();  // VTK's render framebuffer: what Render() just drew
+    grab->ShouldRerenderOff();
+    grab->SetInputBufferTypeToRGB();
+    grab->Update();
+    vtkImageData* pixels = grab->GetOutput();
+    int dims[3];
+    pixels->GetDimensions(dims);
+    auto* rgb = vtkUnsignedCharArray::SafeDownCast(pixels->GetPointData()->GetScalars());
+    if (!rgb || dims[0] <= 0 || dims[1] <= 0) return {};
+    const int w = dims[0], h = dims[1];
+    QImage image(w, h, QImage::Format_RGB888);
+    const unsigned char* src = rgb->GetPointer(0);
+    for (int y = 0; y < h; ++y)  // VTK's rows run bottom-up
+      std::memcpy(image.scanLine(h - 1 - y), src + static_cast<std::size_t>(y) * w * 3,
+                  static_cast<std::size_t>(w) * 3);
+    return image;
   }
 
   void forwardMouse(QMouseEvent* e, unsigned long event) {
@@ -102,6 +214,27 @@ struct VtkOpenGLWidget::Impl {
     interactor->InvokeEvent(event, e);
   }
 };
+
+void VtkOpenGLWidget::Surface::exposeEvent(QExposeEvent*) {
+  if (isExposed()) owner_->d->paintNow();
+}
+
+bool VtkOpenGLWidget::Surface::event(QEvent* e) {
+  switch (e->type()) {
+    case QEvent::UpdateRequest: owner_->d->paintNow(); return true;
+    // The container fills the widget, so positions in the window are positions in the widget.
+    case QEvent::MouseButtonPress:
+    case QEvent::MouseButtonRelease:
+    case QEvent::MouseButtonDblClick:
+    case QEvent::MouseMove:
+    case QEvent::Wheel:
+    case QEvent::Enter:
+    case QEvent::Leave:
+    case QEvent::KeyPress:
+    case QEvent::KeyRelease: QCoreApplication::sendEvent(owner_, e); return true;
+    default: return QWindow::event(e);
+  }
+}
 
 QSurfaceFormat VtkOpenGLWidget::surfaceFormat() {
   QSurfaceFormat fmt;
@@ -122,7 +255,7 @@ QSurfaceFormat VtkOpenGLWidget::surfaceFormat() {
 void VtkOpenGLWidget::installDefaultSurfaceFormat() { QSurfaceFormat::setDefaultFormat(surfaceFormat()); }
 
 bool VtkOpenGLWidget::openGlAvailable() {
-  // Qt 6.4's QOpenGLWidget crashes on these platforms even when a context can be created.
+  // Qt 6.4's OpenGL windows crash on these platforms even when a context can be created.
   const QString platform = QGuiApplication::platformName();
   if (platform == "offscreen" || platform == "minimal" || platform == "minimalegl") return false;
   if (qEnvironmentVariableIsSet("CENTROID_NO_3D")) return false;
@@ -137,15 +270,22 @@ bool VtkOpenGLWidget::openGlAvailable() {
   return ok;
 }
 
-VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QOpenGLWidget(parent), d(std::make_unique<Impl>(this)) {
-  setFormat(surfaceFormat());
+VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QWidget(parent), d(std::make_unique<Impl>(this)) {
   setMouseTracking(true);  // hover picking needs moves without a button
   setFocusPolicy(Qt::StrongFocus);
 
+  d->surface = new Surface(this);
+  d->container = QWidget::createWindowContainer(d->surface, this);
+  d->container->setFocusPolicy(Qt::NoFocus);  // the widget takes the focus; keys reach it either way
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(d->container);
+
   auto& w = *d->window;
-  w.SetReadyForRendering(false);  // no context until initializeGL
-  w.SetFrameBlitModeToNoBlit();   // paintGL blits into Qt's framebuffer itself
+  w.SetReadyForRendering(false);  // no context until the first paint
+  w.SetFrameBlitModeToNoBlit();   // paintGL blits into the window's framebuffer itself
   w.SetMultiSamples(0);
+  w.SwapBuffersOff();  // no copy into VTK's display framebuffer: blitToSurface reads the render one
   w.SetOwnContext(false);
   d->windowObservers = {
       w.AddObserver(vtkCommand::WindowMakeCurrentEvent, d.get(), &Impl::onMakeCurrent),
@@ -159,20 +299,14 @@ VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QOpenGLWidget(parent), d(std
   d->interactorObserver =
       d->interactor->AddObserver(vtkCommand::RenderEvent, d.get(), &Impl::onInteractorRender);
   d->interactor->Initialize();
-
-  connect(this, &QOpenGLWidget::frameSwapped, this, [this] {
-    if (d->renderedSinceSwap) {
-      d->renderedSinceSwap = false;
-      emit vtkFrameSwapped();
-    }
-  });
 }
 
 VtkOpenGLWidget::~VtkOpenGLWidget() {
-  // The base class destroys the context after our members are gone; a late
-  // aboutToBeDestroyed would reach a dead Impl.
-  QObject::disconnect(d->contextGone);
   d->releaseGL();
+  // The window goes before Impl, so that no late event of it reaches a dead Impl.
+  delete d->container;
+  d->container = nullptr;
+  d->surface = nullptr;
   d->interactor->RemoveObserver(d->interactorObserver);
   for (unsigned long id : d->windowObservers) d->window->RemoveObserver(id);
 }
@@ -180,7 +314,7 @@ VtkOpenGLWidget::~VtkOpenGLWidget() {
 vtkGenericOpenGLRenderWindow* VtkOpenGLWidget::renderWindow() const { return d->window; }
 vtkRenderWindowInteractor* VtkOpenGLWidget::interactor() const { return d->interactor; }
 double VtkOpenGLWidget::lastVtkRenderMs() const { return d->lastRenderMs; }
-bool VtkOpenGLWidget::hasGLContext() const { return d->glReady && context() && context()->isValid(); }
+bool VtkOpenGLWidget::hasGLContext() const { return d->glReady && d->context && d->context->isValid(); }
 
 QSize VtkOpenGLWidget::deviceSize() const {
   const double dpr = devicePixelRatioF();
@@ -190,21 +324,19 @@ QSize VtkOpenGLWidget::deviceSize() const {
 
 void VtkOpenGLWidget::requestRender() {
   d->renderPending = true;
-  update();
+  d->schedulePaint();
 }
 
 bool VtkOpenGLWidget::withVtkContext(const std::function<void()>& work) {
-  if (!hasGLContext()) return false;
-  makeCurrent();
+  if (!hasGLContext() || !d->context->makeCurrent(d->surface)) return false;
   vtkOpenGLState* state = d->window->GetState();
-  state->Reset();  // makeCurrent() bound Qt's framebuffer behind VTK's cache
+  state->Reset();
   state->Push();
   state->vtkglDepthFunc(GL_LEQUAL);  // as in paintGL: coplanar 2-D overlays draw in prop order
   d->inPaint = true;                 // the export's own frames must not schedule paints mid-way
   work();
   d->inPaint = false;
   state->Pop();
-  doneCurrent();
   d->syncSize();
   requestRender();
   return true;
@@ -222,35 +354,42 @@ QImage VtkOpenGLWidget::renderOffscreen(const QSize& size, double fontScale,
     window->SetDPI(static_cast<int>(std::lround(dpi * fontScale)));
     if (prepare) prepare();
     window->Render();
-    vtkNew<vtkWindowToImageFilter> grab;
-    grab->SetInput(window);
-    grab->ReadFrontBufferOff();  // VTK's render framebuffer: what Render() just drew
-    grab->ShouldRerenderOff();
-    grab->SetInputBufferTypeToRGB();
-    grab->Update();
-    vtkImageData* pixels = grab->GetOutput();
-    int dims[3];
-    pixels->GetDimensions(dims);
-    auto* rgb = vtkUnsignedCharArray::SafeDownCast(pixels->GetPointData()->GetScalars());
-    if (rgb && dims[0] == size.width() && dims[1] == size.height()) {
-      const int w = size.width(), h = size.height();
-      image = QImage(w, h, QImage::Format_RGB888);
-      const unsigned char* src = rgb->GetPointer(0);
-      for (int y = 0; y < h; ++y)  // VTK's rows run bottom-up
-        std::memcpy(image.scanLine(h - 1 - y), src + static_cast<std::size_t>(y) * w * 3,
-                    static_cast<std::size_t>(w) * 3);
-    }
+    image = d->readFrame();
+    if (image.size() != size) image = QImage();
     window->SetDPI(dpi);  // the size comes back with syncSize in withVtkContext
   });
   return image;
 }
 
+QImage VtkOpenGLWidget::grabFramebuffer() {
+  // An export may have left VTK's framebuffer at another size, or a frame may be due: show
+  // what the screen is about to show first.
+  const int* size = d->window->GetSize();
+  if (d->renderPending || QSize(size[0], size[1]) != deviceSize()) d->paintNow();
+  if (!hasGLContext() || !d->context->makeCurrent(d->surface)) return {};
+  vtkOpenGLState* state = d->window->GetState();
+  state->Reset();
+  state->Push();
+  QImage image = d->readFrame();
+  state->Pop();
+  if (!image.isNull()) image.setDevicePixelRatio(devicePixelRatioF());
+  return image;
+}
+
+QImage VtkOpenGLWidget::grabWithViews(QWidget* top) {
+  QImage image = top->grab().toImage();
+  QPainter painter(&image);
+  QList<VtkOpenGLWidget*> views = top->findChildren<VtkOpenGLWidget*>();
+  if (auto* self = qobject_cast<VtkOpenGLWidget*>(top)) views.prepend(self);
+  for (VtkOpenGLWidget* view : views) {
+    if (!view->isVisible() || (view != top && !view->isVisibleTo(top))) continue;
+    const QImage frame = view->grabFramebuffer();
+    if (!frame.isNull()) painter.drawImage(QRect(view->mapTo(top, QPoint(0, 0)), view->size()), frame);
+  }
+  return image;
+}
+
 void VtkOpenGLWidget::initializeGL() {
-  QOpenGLContext* ctx = context();
-  d->surface = ctx->surface();
-  QObject::disconnect(d->contextGone);
-  d->contextGone = connect(
-      ctx, &QOpenGLContext::aboutToBeDestroyed, this, [this] { d->releaseGL(); }, Qt::DirectConnection);
   d->window->SetOwnContext(false);
   d->window->SetReadyForRendering(true);
   d->window->InitializeFromCurrentContext();
@@ -266,12 +405,12 @@ void VtkOpenGLWidget::resizeGL(int, int) {
 
 void VtkOpenGLWidget::paintGL() {
   if (!d->glReady) return;
-  d->syncSize();  // a DPR change reaches paintGL without a resizeGL
+  d->syncSize();  // a DPR change reaches the paint without a resize
   vtkOpenGLState* state = d->window->GetState();
   state->Reset();
   state->Push();
-  // VTK assumes LEQUAL (its own init sets it); Qt leaves LESS, under which coplanar 2-D
-  // overlays (legend panel, swatches, text) hide each other.
+  // VTK assumes LEQUAL (its own init sets it); a fresh context has LESS, under which coplanar
+  // 2-D overlays (legend panel, swatches, text) hide each other.
   state->vtkglDepthFunc(GL_LEQUAL);
 
   if (d->renderPending) {
@@ -285,19 +424,7 @@ void VtkOpenGLWidget::paintGL() {
     d->inPaint = false;
     d->renderedSinceSwap = true;
   }
-
-  const QSize dev = deviceSize();
-  state->vtkglBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
-  state->vtkglDisable(GL_SCISSOR_TEST);  // the scissor test would clip the blit
-  int* last = d->window->GetRenderFramebuffer()->GetLastSize();
-  d->window->BlitDisplayFramebuffer(0, 0, 0, last[0], last[1], 0, 0, dev.width(), dev.height(),
-                                    GL_COLOR_BUFFER_BIT, GL_LINEAR);
-
-  // Opaque alpha, or the compositor blends the widget with whatever lies behind it.
-  state->vtkglColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_TRUE);
-  state->vtkglClearColor(0, 0, 0, 1);
-  state->vtkglViewport(0, 0, dev.width(), dev.height());
-  state->vtkglClear(GL_COLOR_BUFFER_BIT);
+  d->blitToSurface();
   state->Pop();
 }
 
@@ -338,12 +465,12 @@ void VtkOpenGLWidget::wheelEvent(QWheelEvent* e) {
 
 void VtkOpenGLWidget::enterEvent(QEnterEvent* e) {
   d->interactor->InvokeEvent(vtkCommand::EnterEvent, e);
-  QOpenGLWidget::enterEvent(e);
+  QWidget::enterEvent(e);
 }
 
 void VtkOpenGLWidget::leaveEvent(QEvent* e) {
   d->interactor->InvokeEvent(vtkCommand::LeaveEvent, e);
-  QOpenGLWidget::leaveEvent(e);
+  QWidget::leaveEvent(e);
 }
 
 }  // namespace centroid::ui

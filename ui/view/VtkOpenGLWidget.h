@@ -1,9 +1,10 @@
-// Qt6 <-> VTK bridge: a QOpenGLWidget that drives a vtkGenericOpenGLRenderWindow (no VTK includes here).
+// Qt6 <-> VTK bridge: a widget whose native OpenGL child window drives a
+// vtkGenericOpenGLRenderWindow (no VTK includes here).
 #pragma once
 
 #include <QImage>
-#include <QOpenGLWidget>
 #include <QSurfaceFormat>
+#include <QWidget>
 #include <functional>
 #include <memory>
 
@@ -14,20 +15,30 @@ class vtkRenderWindowInteractor;
 namespace centroid::ui {
 
 // Hosts VTK rendering inside Qt without VTK's Qt5-only GUISupportQt module (see the shared
-// guide "vtk-in-qt6"). VTK renders into its own framebuffer; paintGL blits it into the
-// widget's. All rendering happens inside paintGL so it can be timed and coalesced:
-// requestRender() marks a render as pending, interactor renders are redirected to it.
-class VtkOpenGLWidget : public QOpenGLWidget {
+// guide "vtk-in-qt6"). VTK renders into its own framebuffer and each frame is blitted straight
+// into a native OpenGL window (a QWindow in QWidget::createWindowContainer), which swaps on
+// its own: unlike a QOpenGLWidget, the rest of the window is not composited again with
+// OpenGL for every frame (docs/benchmarks.md, "3-D view", has the figures).
+// All rendering happens in one place so it can be timed and coalesced: requestRender() marks
+// a render as pending, interactor renders are redirected to it.
+//
+// Mouse, wheel, enter, leave and key events reach this widget's handlers whether they come
+// from the native window (the user) or are sent to the widget (tests). Because the view is a
+// native child window, QWidget::grab() leaves it blank: use grabWithViews() for a picture of a
+// window as it is on screen.
+class VtkOpenGLWidget : public QWidget {
   Q_OBJECT
  public:
   // OpenGL 3.2 core, RGBA8, 24-bit depth, no multisampling (4x samples cost 3x frame time
-  // under llvmpipe). Call installDefaultSurfaceFormat() before constructing QApplication
-  // so the top-level window's compositing context and ours share a profile.
+  // under llvmpipe). Call installDefaultSurfaceFormat() before constructing QApplication.
   static QSurfaceFormat surfaceFormat();
   static void installDefaultSurfaceFormat();
   // True when a context of the default format can be created on this platform (and the
-  // platform is not one whose QOpenGLWidget is known to crash).
+  // platform is not one where Qt's OpenGL windows are known to crash).
   static bool openGlAvailable();
+  // top as QWidget::grab() draws it, with every visible 3-D view inside it painted in from
+  // its last frame.
+  static QImage grabWithViews(QWidget* top);
 
   explicit VtkOpenGLWidget(QWidget* parent = nullptr);
   ~VtkOpenGLWidget() override;
@@ -36,32 +47,36 @@ class VtkOpenGLWidget : public QOpenGLWidget {
   vtkGenericOpenGLRenderWindow* renderWindow() const;
   vtkRenderWindowInteractor* interactor() const;
 
-  // Marks a VTK render as pending and schedules a paint. A bare update() only re-blits
-  // the previous frame.
+  // Marks a VTK render as pending and schedules a paint.
   void requestRender();
   // Duration of the last VTK Render() in milliseconds (0 before the first frame).
   double lastVtkRenderMs() const;
-  // True once initializeGL ran and the context is alive (renders and exports need it).
+  // True once the context exists and VTK is initialised in it (renders and exports need it).
   bool hasGLContext() const;
   // Runs work with our context current and VTK's GL state cache saved and restored, for
-  // VTK calls outside paintGL (offscreen exports). Returns false, without running work,
+  // VTK calls outside a paint (offscreen exports). Returns false, without running work,
   // when there is no context yet. Schedules a fresh render afterwards.
   bool withVtkContext(const std::function<void()>& work);
-  // Size of the widget in device pixels, as VTK sees it.
+  // Size of the view in device pixels, as VTK sees it.
   QSize deviceSize() const;
   // Renders the VTK window once at size (device pixels) into a QImage, with fonts scaled by
   // fontScale, and puts the window back. prepare runs just before the render (lay out
   // overlays and size points for that size). Null without a context.
   QImage renderOffscreen(const QSize& size, double fontScale, const std::function<void()>& prepare);
+  // The frame on screen (VTK's last frame, device pixels, with the device pixel ratio set);
+  // nothing is rendered. Null before the first frame.
+  QImage grabFramebuffer();
 
  signals:
-  // A frame that VTK rendered (not a mere re-blit) has been composited and swapped.
+  // A frame that VTK rendered (not a mere repaint of the last one) has been swapped to the screen.
   void vtkFrameSwapped();
 
  protected:
-  void initializeGL() override;
-  void resizeGL(int w, int h) override;
-  void paintGL() override;
+  // The GL hooks, called with the context current: once the context exists, after a resize,
+  // and for every paint (which renders when a render is pending, then shows the frame).
+  virtual void initializeGL();
+  virtual void resizeGL(int w, int h);
+  virtual void paintGL();
   void mousePressEvent(QMouseEvent* e) override;
   void mouseReleaseEvent(QMouseEvent* e) override;
   void mouseMoveEvent(QMouseEvent* e) override;
@@ -74,6 +89,7 @@ class VtkOpenGLWidget : public QOpenGLWidget {
   virtual void aboutToRender() {}
 
  private:
+  class Surface;
   struct Impl;
   std::unique_ptr<Impl> d;
 };

@@ -13,6 +13,7 @@
 #include "ui/window/CompareWindow.h"
 #include "ui/widgets/ControlsPanel.h"
 #include "ui/window/MainWindow.h"
+#include "ui/view/VtkOpenGLWidget.h"
 #include "ui/window/TrainBoth.h"
 
 namespace centroid::ui {
@@ -330,7 +331,7 @@ void Automation::finishCompare(CompareWindow* compare) {
     bool ok = true;
     for (const QString& path : {options_.screenshot, options_.windowScreenshot}) {
       if (path.isEmpty()) continue;
-      if (compare->grab().save(path)) {
+      if (VtkOpenGLWidget::grabWithViews(compare).save(path)) {
         std::printf("centroid: wrote %s\n", qPrintable(path));
       } else {
         complain(QStringLiteral("could not write %1").arg(path));
