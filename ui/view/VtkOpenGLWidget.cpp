@@ -29,6 +29,14 @@
 
 namespace centroid::ui {
 
+namespace {
+// A size in logical pixels as VTK and OpenGL see it: device pixels, at least 1 x 1.
+QSize devicePixels(const QSize& logical, double dpr) {
+  return {std::max(1, static_cast<int>(std::lround(logical.width() * dpr))),
+          std::max(1, static_cast<int>(std::lround(logical.height() * dpr)))};
+}
+}  // namespace
+
 // The native window the frames are swapped to. It paints on expose and when a render was
 // requested, and hands every input event to the widget, whose handlers do the work.
 class VtkOpenGLWidget::Surface : public QWindow {
@@ -94,11 +102,7 @@ struct VtkOpenGLWidget::Impl {
     QCoreApplication::postEvent(surface, new QEvent(QEvent::UpdateRequest));
   }
 
-  QSize surfaceDeviceSize() const {
-    const double dpr = surface->devicePixelRatio();
-    return {std::max(1, static_cast<int>(std::lround(surface->width() * dpr))),
-            std::max(1, static_cast<int>(std::lround(surface->height() * dpr)))};
-  }
+  QSize surfaceDeviceSize() const { return devicePixels(surface->size(), surface->devicePixelRatio()); }
 
   // The context is made on the first paint of an exposed window; VTK is initialised in it.
   bool ensureContext() {
@@ -316,11 +320,7 @@ vtkRenderWindowInteractor* VtkOpenGLWidget::interactor() const { return d->inter
 double VtkOpenGLWidget::lastVtkRenderMs() const { return d->lastRenderMs; }
 bool VtkOpenGLWidget::hasGLContext() const { return d->glReady && d->context && d->context->isValid(); }
 
-QSize VtkOpenGLWidget::deviceSize() const {
-  const double dpr = devicePixelRatioF();
-  return {std::max(1, static_cast<int>(std::lround(width() * dpr))),
-          std::max(1, static_cast<int>(std::lround(height() * dpr)))};
-}
+QSize VtkOpenGLWidget::deviceSize() const { return devicePixels(size(), devicePixelRatioF()); }
 
 void VtkOpenGLWidget::requestRender() {
   d->renderPending = true;
