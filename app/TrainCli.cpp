@@ -72,6 +72,10 @@ int parseTrainOptions(int argc, char** argv, TrainOptions& o) {
   cli.add_option("--seed", c.seed, "Random seed")->capture_default_str();
   cli.add_option("--threads", c.threads, "Intra-op threads (0 = all cores)")->capture_default_str();
   cli.add_option("--device", c.device, "cpu, cuda or cuda:N")->capture_default_str();
+  cli.add_option("--precision", c.precision,
+                 "fp32, or bf16: the encoder's conv2 in bfloat16 (fast only with AVX512-BF16 or AMX)")
+      ->check(CLI::IsMember({"fp32", "bf16"}))
+      ->capture_default_str();
   cli.add_flag("--baselines", c.baselines,
                "Also evaluate k-means on pixels and PCA(3)+k-means on the view set");
   cli.add_flag("--json", o.json, "Print a machine-readable summary on stdout (progress goes to stderr)");

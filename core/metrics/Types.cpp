@@ -39,6 +39,8 @@ std::string TrainConfig::validate() const {
   if (kmeansMaxIter < 1) return "k-means iterations: must be at least 1, got " + to_string(kmeansMaxIter);
   if (threads < 0) return "threads: must be 0 (all cores) or positive, got " + to_string(threads);
   if (device.empty()) return "device: must be cpu or cuda[:N]";
+  if (precision != "fp32" && precision != "bf16")
+    return "precision: must be fp32 or bf16, got \"" + precision + "\"";
   return {};
 }
 

@@ -12,21 +12,24 @@ namespace centroid {
 
 // Every training setting. The same struct is written into the run file's attributes.
 struct TrainConfig {
-  std::string dataset = "mnist";   // "mnist", "fashion-mnist", or a folder holding the four IDX files
-  std::string dataDir;             // root for "mnist"/"fashion-mnist"; empty = default search
-  int subset = 0;                  // train on the first N training images; 0 = all
-  int viewTrain = 10000;           // view set: the first viewTrain training images ...
-  int viewTest = 10000;            // ... followed by the first viewTest test images
-  int clusters = 10;               // K
-  int embedDim = 3;                // encoder output size
-  int batchSize = 256;             // images per optimisation step
-  int maxEpochs = 30;              // hard cap on epochs
-  int patience = 5;                // stop after this many epochs without a lower epoch loss
-  double learningRate = 1e-4;      // Adam
-  int kmeansMaxIter = 50;          // Lloyd iterations per batch (stops early when assignments settle)
-  std::uint64_t seed = 0;          // torch and shuffle seed
-  int threads = 0;                 // intra-op threads; 0 = all cores
-  std::string device = "cpu";      // "cpu", "cuda", "cuda:1", ...
+  std::string dataset = "mnist";  // "mnist", "fashion-mnist", or a folder holding the four IDX files
+  std::string dataDir;            // root for "mnist"/"fashion-mnist"; empty = default search
+  int subset = 0;                 // train on the first N training images; 0 = all
+  int viewTrain = 10000;          // view set: the first viewTrain training images ...
+  int viewTest = 10000;           // ... followed by the first viewTest test images
+  int clusters = 10;              // K
+  int embedDim = 3;               // encoder output size
+  int batchSize = 256;            // images per optimisation step
+  int maxEpochs = 30;             // hard cap on epochs
+  int patience = 5;               // stop after this many epochs without a lower epoch loss
+  double learningRate = 1e-4;     // Adam
+  int kmeansMaxIter = 50;         // Lloyd iterations per batch (stops early when assignments settle)
+  std::uint64_t seed = 0;         // torch and shuffle seed
+  int threads = 0;                // intra-op threads; 0 = all cores
+  std::string device = "cpu";     // "cpu", "cuda", "cuda:1", ...
+  // "fp32", or "bf16": the encoder's conv2 in bfloat16 for training and snapshots (opt-in; fast
+  // only where the CPU has AVX512-BF16 or AMX; docs/benchmarks.md measures what it changes).
+  std::string precision = "fp32";
   bool baselines = false;          // also compute k-means on pixels and PCA(3)+k-means on the view set
   std::string objective = "seed";  // core/objectives/Objectives.h: "seed" (the post's) or "friendly"
   // The objective's own settings by name (FriendlyObjective.h lists its); a registered

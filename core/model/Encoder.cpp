@@ -5,6 +5,7 @@
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -26,8 +27,11 @@ constexpr std::uint8_t kBlocked = 255;  // the window's maximum was <= 0: ReLU p
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 // One build for any x86-64; the loader picks the widest vector ISA the CPU has. ISA levels, not
 // CPU names: "arch=skylake-avx512" tests the CPU model and fell back to SSE2 on a virtual Xeon.
-#define CENTROID_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define CENTROID_X86_DISPATCH 1
+#define CENTROID_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define CENTROID_AVX512 __attribute__((target("arch=x86-64-v4")))
 #else
+#define CENTROID_X86_DISPATCH 0
 #define CENTROID_VECTOR_CLONES
 #endif
 
@@ -35,74 +39,90 @@ struct FusedShape {
   std::int64_t h, w, hp, wp;  // input and pooled sizes
 };
 
-// Eight channels in one vector (GCC/Clang vector extensions): the kernels below work on one
-// group of 8 of the 32 channels at a time, so that a group's 9 weights, its 4 pooling corners
-// and the running maximum stay in the 16 registers of AVX2. Looping over all 32 channels at once
-// needed four times as many and spilled: on an AVX2 machine the fused forward then ran at 12
-// GFLOP/s, slower than oneDNN's unfused convolution (docs/benchmarks.md, "Training").
-using Vec8 = float __attribute__((vector_size(32)));
-using Mask8 = std::int32_t __attribute__((vector_size(32)));
-using Bytes8 = std::uint8_t __attribute__((vector_size(8)));
-constexpr std::int64_t kLanes = 8;
-constexpr std::int64_t kGroups = kChannels / kLanes;
+// L channels in one vector (GCC/Clang vector extensions): the kernels below work on one group
+// of L of the 32 channels at a time, so that a group's 9 weights, its 4 pooling corners and the
+// running maximum stay in registers: L = 8 fills AVX2's 16, L = 16 half of AVX-512's 32.
+// Looping over all 32 channels at once spilled: on an AVX2 machine the fused forward then ran
+// at 12 GFLOP/s, slower than oneDNN's unfused convolution (docs/benchmarks.md, "Training").
+template <int L>
+struct Lanes;
+template <>
+struct Lanes<8> {
+  using F = float __attribute__((vector_size(32)));
+  using I = std::int32_t __attribute__((vector_size(32)));
+  using B = std::uint8_t __attribute__((vector_size(8)));
+};
+template <>
+struct Lanes<16> {
+  using F = float __attribute__((vector_size(64)));
+  using I = std::int32_t __attribute__((vector_size(64)));
+  using B = std::uint8_t __attribute__((vector_size(16)));
+};
 
-// Always inlined into the kernels below, so they take each clone's vector ISA; GCC's warning
-// about the ABI of passing a 256-bit vector without AVX (in the default clone) concerns
+// Always inlined into the kernels below, so they take their caller's vector ISA; GCC's warning
+// about the ABI of passing a wide vector without AVX (in the default clone) concerns
 // out-of-line calls only. GCC reports it at the end of the file, so it stays off to the end.
 #pragma GCC diagnostic ignored "-Wpsabi"
 #define CENTROID_INLINE inline __attribute__((always_inline))
-CENTROID_INLINE Vec8 load8(const float* p) {
-  Vec8 v;
+template <class V>
+CENTROID_INLINE V load(const float* p) {
+  V v;
   std::memcpy(&v, p, sizeof v);
   return v;
 }
-CENTROID_INLINE void store8(float* p, Vec8 v) { std::memcpy(p, &v, sizeof v); }
-// mask ? a : b lane by lane, for a mask from a vector comparison (all bits set or clear).
-CENTROID_INLINE Vec8 select8(Mask8 mask, Vec8 a, Vec8 b) {
-  return reinterpret_cast<Vec8>((reinterpret_cast<Mask8>(a) & mask) | (reinterpret_cast<Mask8>(b) & ~mask));
+template <class V>
+CENTROID_INLINE void store(float* p, V v) {
+  std::memcpy(p, &v, sizeof v);
 }
-#undef CENTROID_INLINE
+// mask ? a : b lane by lane, for a mask from a vector comparison (all bits set or clear).
+template <class V, class M>
+CENTROID_INLINE V select(M mask, V a, V b) {
+  return reinterpret_cast<V>((reinterpret_cast<M>(a) & mask) | (reinterpret_cast<M>(b) & ~mask));
+}
 
 // Images [n0, n1) of x (N x H x W); kernels as wT[tap][channel]. out and index are
 // N x Hp x Wp x 32 (channels last); index may be null when no backward will follow. The scan order and the
 // strict > keep the first maximum, as max_pool2d does; a NaN in the window comes out as NaN (not clipped to 0
 // by the ReLU), so a diverging run is still caught by the trainer's loss check. Every output is summed in
-// the same order as before the channel groups (bias, then the taps row by row), so results are unchanged.
-CENTROID_VECTOR_CLONES
-void fusedForward(const float* x, std::int64_t n0, std::int64_t n1, FusedShape s, const float* wT,
-                  const float* bias, float* out, std::uint8_t* index) {
+// the same order whatever L (bias, then the taps row by row), so results do not depend on the vector width.
+template <int L>
+CENTROID_INLINE void fusedForwardLanes(const float* x, std::int64_t n0, std::int64_t n1, FusedShape s,
+                                       const float* wT, const float* bias, float* out, std::uint8_t* index) {
+  using F = typename Lanes<L>::F;
+  using I = typename Lanes<L>::I;
+  using B = typename Lanes<L>::B;
   constexpr std::int64_t C = kChannels;
-  const Vec8 zero = {};
-  const Vec8 blocked = zero + static_cast<float>(kBlocked);
+  const F zero = {};
+  const F blocked = zero + static_cast<float>(kBlocked);
   for (std::int64_t n = n0; n < n1; ++n) {
     const float* img = x + n * s.h * s.w;
-    for (std::int64_t g = 0; g < kGroups; ++g) {
-      Vec8 k[9];
-      for (int t = 0; t < 9; ++t) k[t] = load8(wT + t * C + g * kLanes);
-      const Vec8 b0 = load8(bias + g * kLanes);
+    for (std::int64_t g = 0; g < C / L; ++g) {
+      F k[9];
+      for (int t = 0; t < 9; ++t) k[t] = load<F>(wT + t * C + g * L);
+      const F b0 = load<F>(bias + g * L);
       for (std::int64_t i = 0; i < s.hp; ++i) {
         for (std::int64_t j = 0; j < s.wp; ++j) {
           // The 4 conv outputs of the pooling window, from the 4 x 4 input patch at (2i, 2j).
           const float* patch = img + 2 * i * s.w + 2 * j;
-          Vec8 v[4] = {b0, b0, b0, b0};
+          F v[4] = {b0, b0, b0, b0};
           for (int a = 0; a < 3; ++a) {
             for (int b = 0; b < 3; ++b) {
-              const Vec8 kt = k[a * 3 + b];
+              const F kt = k[a * 3 + b];
               for (int q = 0; q < 4; ++q) v[q] += kt * patch[(a + (q >> 1)) * s.w + b + (q & 1)];
             }
           }
-          Vec8 best = v[0], arg = zero, nan = v[0] - v[0];  // nan: 0, or NaN for a NaN (or infinite) output
+          F best = v[0], arg = zero, nan = v[0] - v[0];  // nan: 0, or NaN for a NaN (or infinite) output
           for (int q = 1; q < 4; ++q) {
-            const Mask8 take = v[q] > best;
-            best = select8(take, v[q], best);
-            arg = select8(take, zero + static_cast<float>(q), arg);
+            const I take = v[q] > best;
+            best = select(take, v[q], best);
+            arg = select(take, zero + static_cast<float>(q), arg);
             nan += v[q] - v[q];
           }
-          const Mask8 pass = best > zero;
-          const std::int64_t at = ((n * s.hp + i) * s.wp + j) * C + g * kLanes;
-          store8(out + at, select8(pass, best, zero) + nan);
+          const I pass = best > zero;
+          const std::int64_t at = ((n * s.hp + i) * s.wp + j) * C + g * L;
+          store(out + at, select(pass, best, zero) + nan);
           if (index != nullptr) {
-            const Bytes8 code = __builtin_convertvector(select8(pass, arg, blocked), Bytes8);
+            const B code = __builtin_convertvector(select(pass, arg, blocked), B);
             std::memcpy(index + at, &code, sizeof code);
           }
         }
@@ -112,28 +132,31 @@ void fusedForward(const float* x, std::int64_t n0, std::int64_t n1, FusedShape s
 }
 
 // Gradients of images [n0, n1) added into gwT[tap][channel] and gb[channel] (double, so a
-// chunk of thousands of images sums without drift; each image's sum is float, as before the
-// channel groups, and in the same order). grad is N x Hp x Wp x 32.
-CENTROID_VECTOR_CLONES
-void fusedBackward(const float* x, const float* grad, const std::uint8_t* index, std::int64_t n0,
-                   std::int64_t n1, FusedShape s, double* gwT, double* gb) {
+// chunk of thousands of images sums without drift; each image's sum is float, in the same
+// order whatever L). grad is N x Hp x Wp x 32.
+template <int L>
+CENTROID_INLINE void fusedBackwardLanes(const float* x, const float* grad, const std::uint8_t* index,
+                                        std::int64_t n0, std::int64_t n1, FusedShape s, double* gwT,
+                                        double* gb) {
+  using F = typename Lanes<L>::F;
+  using B = typename Lanes<L>::B;
   constexpr std::int64_t C = kChannels;
-  const Vec8 zero = {};
+  const F zero = {};
   for (std::int64_t n = n0; n < n1; ++n) {
     const float* img = x + n * s.h * s.w;
-    for (std::int64_t g = 0; g < kGroups; ++g) {
-      Vec8 k[9] = {};
-      Vec8 b1 = zero;
+    for (std::int64_t g = 0; g < C / L; ++g) {
+      F k[9] = {};
+      F b1 = zero;
       for (std::int64_t i = 0; i < s.hp; ++i) {
         for (std::int64_t j = 0; j < s.wp; ++j) {
-          const std::int64_t at = ((n * s.hp + i) * s.wp + j) * C + g * kLanes;
-          const Vec8 gv = load8(grad + at);
-          Bytes8 idb;
+          const std::int64_t at = ((n * s.hp + i) * s.wp + j) * C + g * L;
+          const F gv = load<F>(grad + at);
+          B idb;
           std::memcpy(&idb, index + at, sizeof idb);
-          const Vec8 id = __builtin_convertvector(idb, Vec8);
+          const F id = __builtin_convertvector(idb, F);
           const float* patch = img + 2 * i * s.w + 2 * j;
           for (int q = 0; q < 4; ++q) {
-            const Vec8 m = select8(id == static_cast<float>(q), gv, zero);
+            const F m = select(id == static_cast<float>(q), gv, zero);
             b1 += m;
             const float* corner = patch + (q >> 1) * s.w + (q & 1);
             for (int a = 0; a < 3; ++a) {
@@ -143,10 +166,64 @@ void fusedBackward(const float* x, const float* grad, const std::uint8_t* index,
         }
       }
       for (int t = 0; t < 9; ++t)
-        for (std::int64_t c = 0; c < kLanes; ++c) gwT[t * C + g * kLanes + c] += k[t][c];
-      for (std::int64_t c = 0; c < kLanes; ++c) gb[g * kLanes + c] += b1[c];
+        for (std::int64_t c = 0; c < L; ++c) gwT[t * C + g * L + c] += k[t][c];
+      for (std::int64_t c = 0; c < L; ++c) gb[g * L + c] += b1[c];
     }
   }
+}
+#undef CENTROID_INLINE
+
+CENTROID_VECTOR_CLONES
+void fusedForward8(const float* x, std::int64_t n0, std::int64_t n1, FusedShape s, const float* wT,
+                   const float* bias, float* out, std::uint8_t* index) {
+  fusedForwardLanes<8>(x, n0, n1, s, wT, bias, out, index);
+}
+CENTROID_VECTOR_CLONES
+void fusedBackward8(const float* x, const float* grad, const std::uint8_t* index, std::int64_t n0,
+                    std::int64_t n1, FusedShape s, double* gwT, double* gb) {
+  fusedBackwardLanes<8>(x, grad, index, n0, n1, s, gwT, gb);
+}
+
+#if CENTROID_X86_DISPATCH
+// AVX-512: 16 channels per vector, two groups. On an AVX-512 EPYC a full-MNIST epoch went from
+// 1.42 to 1.33 s at batch 256 and 1.41 to 1.39 s at 5000 (docs/benchmarks.md, "Training").
+CENTROID_AVX512
+void fusedForward16(const float* x, std::int64_t n0, std::int64_t n1, FusedShape s, const float* wT,
+                    const float* bias, float* out, std::uint8_t* index) {
+  fusedForwardLanes<16>(x, n0, n1, s, wT, bias, out, index);
+}
+CENTROID_AVX512
+void fusedBackward16(const float* x, const float* grad, const std::uint8_t* index, std::int64_t n0,
+                     std::int64_t n1, FusedShape s, double* gwT, double* gb) {
+  fusedBackwardLanes<16>(x, grad, index, n0, n1, s, gwT, gb);
+}
+#endif
+
+// 16 lanes where the CPU has AVX-512 (x86-64-v4) and wide kernels are allowed, else 8.
+std::atomic<bool> gWideKernels{true};
+bool useWide() {
+#if CENTROID_X86_DISPATCH
+  static const bool avx512 = __builtin_cpu_supports("x86-64-v4") != 0;
+  return avx512 && gWideKernels.load(std::memory_order_relaxed);
+#else
+  return false;
+#endif
+}
+
+void fusedForward(const float* x, std::int64_t n0, std::int64_t n1, FusedShape s, const float* wT,
+                  const float* bias, float* out, std::uint8_t* index) {
+#if CENTROID_X86_DISPATCH
+  if (useWide()) return fusedForward16(x, n0, n1, s, wT, bias, out, index);
+#endif
+  fusedForward8(x, n0, n1, s, wT, bias, out, index);
+}
+
+void fusedBackward(const float* x, const float* grad, const std::uint8_t* index, std::int64_t n0,
+                   std::int64_t n1, FusedShape s, double* gwT, double* gb) {
+#if CENTROID_X86_DISPATCH
+  if (useWide()) return fusedBackward16(x, grad, index, n0, n1, s, gwT, gb);
+#endif
+  fusedBackward8(x, grad, index, n0, n1, s, gwT, gb);
 }
 
 // Splits N images into one contiguous chunk per intra-op thread. The split depends on the
@@ -242,7 +319,16 @@ torch::Tensor EncoderImpl::forward(torch::Tensor x) {
   // monotone, so it commutes with max) but runs the ReLU, and its backward, on a quarter of the
   // elements. In-place ReLU saves one more pass; pooling's backward needs its input and
   // indices, not its output.
-  x = torch::max_pool2d(conv2->forward(x), /*kernel_size=*/2).relu_();
+  if (bf16_) {
+    // conv2, its pooling and ReLU in bfloat16 from fp32 weights cast per call: autograd casts
+    // the gradients back, so Adam updates fp32 weights. oneDNN runs it with AVX512-BF16 or AMX
+    // where the CPU has them and emulates it (much slower) where it has not.
+    constexpr auto bf16 = torch::kBFloat16;
+    x = torch::conv2d(x.to(bf16), conv2->weight.to(bf16), conv2->bias.to(bf16));
+    x = torch::max_pool2d(x, /*kernel_size=*/2).relu_().to(torch::kFloat);
+  } else {
+    x = torch::max_pool2d(conv2->forward(x), /*kernel_size=*/2).relu_();
+  }
   return head(x);
 }
 
@@ -280,6 +366,11 @@ torch::Tensor EncoderImpl::stage1(torch::Tensor x, bool allowFused) {
   if (x.dim() == 4 && x.size(1) == 1 && x.is_contiguous())
     x = x.as_strided(x.sizes(), {x.size(2) * x.size(3), 1, x.size(3), 1});
   return torch::max_pool2d(conv1->forward(x), /*kernel_size=*/2).relu_();
+}
+
+bool setWideFusedKernels(bool allowed) {
+  gWideKernels.store(allowed, std::memory_order_relaxed);
+  return useWide();
 }
 
 std::int64_t parameterCount(const Encoder& encoder) {

@@ -27,6 +27,10 @@ class EncoderImpl : public torch::nn::Module {
   void setFused(bool on) { fused_ = on; }
   // fc1 and fc2 as convolutions on the CPU (see head()); off: torch::linear. Tests, benchmarks.
   void setFcAsConv(bool on) { fcAsConv_ = on; }
+  // conv2 (the bulk of the arithmetic) in bfloat16, forward and backward; the weights, conv1,
+  // fc1 and fc2 stay fp32. TrainConfig::precision "bf16" turns it on for training and snapshots.
+  void setBf16(bool on) { bf16_ = on; }
+  bool bf16() const { return bf16_; }
 
  private:
   // flatten -> fc1 -> ReLU -> fc2 on conv2's pooled B x 16 x 4 x 4 output.
@@ -35,12 +39,18 @@ class EncoderImpl : public torch::nn::Module {
   int embedDim_;
   bool fused_ = true;
   bool fcAsConv_ = true;
+  bool bf16_ = false;
   torch::nn::Conv2d conv1;
   torch::nn::Conv2d conv2;
   torch::nn::Linear fc1;
   torch::nn::Linear fc2;
 };
 TORCH_MODULE(Encoder);
+
+// Benchmarks and tests: allow (the default) or forbid the fused conv1 kernels' 16-lane AVX-512
+// build, process-wide; returns whether they now run (false on a CPU without AVX-512, where the
+// 8-lane build always runs). Both sum in the same order: the results are the same bits.
+bool setWideFusedKernels(bool allowed);
 
 // Number of trainable scalars (16,259 for D = 3).
 std::int64_t parameterCount(const Encoder& encoder);

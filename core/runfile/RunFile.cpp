@@ -61,6 +61,7 @@ nlohmann::json toJson(const TrainConfig& c) {
           {"seed", c.seed},
           {"threads", c.threads},
           {"device", c.device},
+          {"precision", c.precision},
           {"baselines", c.baselines},
           {"objective", c.objective},
           {"objective_options", c.objectiveOptions}};
@@ -97,6 +98,7 @@ TrainConfig configFromJson(const std::string& text) {
     take(j, "seed", c.seed);
     take(j, "threads", c.threads);
     take(j, "device", c.device);
+    take(j, "precision", c.precision);  // absent before bf16: those runs were fp32
     take(j, "baselines", c.baselines);
     // Format version 1 files predate objectives: they were all trained with the post's method.
     take(j, "objective", c.objective);

@@ -83,6 +83,7 @@ Trainer::Impl::Impl(TrainConfig c, std::unique_ptr<Objective> given) : config(ch
   torch::manual_seed(config.seed);
   encoder = Encoder(config.embedDim);
   encoder->to(device);
+  encoder->setBf16(config.precision == "bf16");
   // After the encoder: an objective that draws random numbers must not change its weights.
   objective = given ? std::move(given) : makeObjective(config);
   optimizer =

@@ -2,6 +2,7 @@
 // the convergence stop, first-batch initialisation; the encoder's shape and size.
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <limits>
 
 #include <torch/torch.h>
@@ -308,6 +309,35 @@ TEST(Encoder, FusedFirstStageMatchesTorchOps) {
     encoder->named_parameters()["conv1.weight"][3][0][1][1] = std::numeric_limits<float>::quiet_NaN();
   }
   EXPECT_TRUE(torch::isnan(encoder->stage1(x, true)).any().item<bool>());
+}
+
+TEST(Encoder, FusedKernelWidthsGiveTheSameBits) {
+  // The 16-lane (AVX-512) and 8-lane builds of the fused kernels sum in the same order: outputs
+  // and conv1's gradients are bitwise equal, so training does not depend on the CPU's vector
+  // width. On a CPU without AVX-512 both runs take the 8-lane build (said below).
+  torch::manual_seed(3);
+  Encoder encoder(3);
+  const auto x = torch::rand({23, 1, 28, 28});
+  const auto probe = torch::randn({23, 32, 13, 13});
+  const auto run = [&](bool wide) {
+    const bool ranWide = setWideFusedKernels(wide);
+    encoder->zero_grad();
+    const auto y = encoder->stage1(x, true);
+    (y * probe).sum().backward();
+    const auto params = encoder->named_parameters();
+    return std::make_pair(
+        ranWide, std::vector<torch::Tensor>{y.detach().contiguous(), params["conv1.weight"].grad().clone(),
+                                            params["conv1.bias"].grad().clone()});
+  };
+  const auto [wideRan, wide] = run(true);
+  const auto [narrowRan, narrow] = run(false);
+  setWideFusedKernels(true);
+  EXPECT_FALSE(narrowRan);
+  std::cout << "fused kernels: "
+            << (wideRan ? "16-lane AVX-512 against 8-lane" : "no AVX-512 here, 8-lane twice") << "\n";
+  for (std::size_t i = 0; i < wide.size(); ++i)
+    EXPECT_TRUE(torch::equal(wide[i], narrow[i])) << "tensor " << i;
+  EXPECT_GT(wide[1].abs().sum().item<double>(), 0);
 }
 
 }  // namespace

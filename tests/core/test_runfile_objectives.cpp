@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/runfile/RunFile.h"
+#include "core/runfile/RunFileFormat.h"
 #include "core/runfile_fixture.h"
 #include "core/runfile_support.h"
 
@@ -18,6 +19,7 @@ TEST(RunFileObjectives, ObjectiveOptionsAndExtraWeightsRoundTrip) {
   TrainConfig c = testConfig();
   c.objective = "friendly";
   c.objectiveOptions = {{"balance", 3}, {"neighbours", 10}, {"temperature", 0.5}};
+  c.precision = "bf16";
   std::vector<NamedArray> layout = testLayout();
   layout.push_back({"objective.centroids", {10, 3}, {}});
   std::vector<NamedArray> weights = testWeights(2);
@@ -34,6 +36,9 @@ TEST(RunFileObjectives, ObjectiveOptionsAndExtraWeightsRoundTrip) {
   EXPECT_EQ(r.attributes().at("format_version"), "2");
   EXPECT_EQ(r.config().objective, "friendly");
   EXPECT_EQ(r.config().objectiveOptions, c.objectiveOptions);
+  EXPECT_EQ(r.config().precision, "bf16");
+  // Files written before the precision setting trained in fp32.
+  EXPECT_EQ(runfile::configFromJson(R"({"objective": "friendly"})").precision, "fp32");
   const std::vector<NamedArray> best = r.bestWeights();
   ASSERT_EQ(best.size(), layout.size());
   EXPECT_EQ(best.back().name, "objective.centroids");

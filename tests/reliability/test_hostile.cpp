@@ -145,6 +145,7 @@ INSTANTIATE_TEST_SUITE_P(
         settingCase("UnknownDatasetName", "--dataset imagenet", {{"--dataset", "imagenet"}},
                     "or use --dataset mnist or fashion-mnist"),
         settingCase("UnknownDevice", "--device tpu", {{"--device", "tpu"}}, "device: unknown device \"tpu\""),
+        settingCase("UnknownPrecision", "--precision fp16", {{"--precision", "fp16"}}, "--precision"),
         trainCase("CudaWithoutCuda", "--device cuda on a machine without CUDA", cudaDevice,
                   "no CUDA device is usable here"),
         trainCase("OutputInMissingFolder", "-o no/such/folder/run.h5", outputAt("no/such/folder/run.h5"),
@@ -160,6 +161,11 @@ INSTANTIATE_TEST_SUITE_P(
                       return guiSetting(d, {"--lr", "nan"});
                     },
                     "learning rate: must be a positive number, got nan"},
+        HostileCase{"GuiUnknownPrecision", "centroid --precision fp16", Program::Gui,
+                    [](const fs::path& d) {
+                      return guiSetting(d, {"--precision", "fp16"});
+                    },
+                    "--precision: expected fp32 or bf16, got \"fp16\""},
         HostileCase{"GuiMissingDataset", "centroid --train --dataset /nonexistent/data", Program::Gui,
                     [](const fs::path& d) {
                       return guiSetting(d, {"--train", "--dataset", "/nonexistent/data"});

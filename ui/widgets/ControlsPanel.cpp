@@ -27,6 +27,7 @@
 // (torch/cuda.h declares two functions and pulls in nothing else.)
 #include <torch/cuda.h>
 
+#include "core/model/CpuFeatures.h"
 #include "core/objectives/Objectives.h"
 
 namespace centroid::ui {
@@ -186,6 +187,18 @@ void ControlsPanel::buildUi() {
   threads_ = spin(0, 1024, 1, tr("CPU threads for training (all: every core)"));
   threads_->setSpecialValueText(tr("all cores"));
   compute->addRow(tr("Threads"), threads_);
+  precision_ = new QComboBox;
+  precision_->addItem(tr("fp32"), QStringLiteral("fp32"));
+  // bf16 is offered everywhere (a run file may ask for it) but says when this CPU would emulate it.
+  const QString bf16Isa = QString::fromStdString(nativeBf16Instructions());
+  precision_->addItem(bf16Isa.isEmpty() ? tr("bf16 (emulated on this CPU: slow)") : tr("bf16"),
+                      QStringLiteral("bf16"));
+  precision_->setToolTip(
+      bf16Isa.isEmpty()
+          ? tr("bf16 runs the encoder's conv2 in bfloat16; this CPU has no bfloat16 instructions")
+          : tr("bf16 runs the encoder's conv2 in bfloat16 (%1): faster, slightly different results")
+                .arg(bf16Isa));
+  compute->addRow(tr("Precision"), precision_);
 
   // Output
   auto* output = group(tr("Output"));
@@ -233,7 +246,7 @@ void ControlsPanel::buildUi() {
     connect(s, &QSpinBox::valueChanged, this, &ControlsPanel::revalidate);
   for (QLineEdit* e : {folder_, lr_, runs_})
     connect(e, &QLineEdit::textChanged, this, &ControlsPanel::revalidate);
-  for (QComboBox* c : {dataset_, points_, device_})
+  for (QComboBox* c : {dataset_, points_, device_, precision_})
     connect(c, &QComboBox::currentIndexChanged, this, &ControlsPanel::revalidate);
   connect(dataset_, &QComboBox::currentIndexChanged, this, &ControlsPanel::updateDatasetRow);
   connect(dataset_, &QComboBox::activated, this, &ControlsPanel::onDatasetActivated);
@@ -270,6 +283,7 @@ TrainConfig ControlsPanel::toConfig() const {
   c.baselines = baselines_->isChecked();
   c.device = device_->currentData().toString().toStdString();
   c.threads = threads_->value();
+  c.precision = precision_->currentData().toString().toStdString();
   return c;
 }
 
@@ -300,6 +314,7 @@ void ControlsPanel::setConfig(const TrainConfig& c) {
   if (dev < 0 || !(device_->model()->flags(device_->model()->index(dev, 0)) & Qt::ItemIsEnabled)) dev = 0;
   device_->setCurrentIndex(dev);
   threads_->setValue(c.threads);
+  precision_->setCurrentIndex(std::max(0, precision_->findData(QString::fromStdString(c.precision))));
   updateDatasetRow();
   loading_ = wasLoading;
   revalidate();
@@ -353,6 +368,7 @@ QWidget* ControlsPanel::fieldForMessage(const QString& message) const {
   if (key == "patience") return patience_;
   if (key == "threads") return threads_;
   if (key == "device") return device_;
+  if (key == "precision") return precision_;
   if (key == "runs folder") return runs_;
   return nullptr;
 }
@@ -365,7 +381,7 @@ void ControlsPanel::revalidate() {
   const bool pair = bad == clusters_ && m.contains("batch size");
   for (QWidget* w :
        std::initializer_list<QWidget*>{folder_, dataset_, subset_, points_, clusters_, dim_, batch_, lr_,
-                                       epochs_, patience_, threads_, device_, runs_}) {
+                                       epochs_, patience_, threads_, device_, precision_, runs_}) {
     const bool invalid = w == bad || (pair && w == batch_);
     if (w->property("invalid").toBool() == invalid) continue;
     w->setProperty("invalid", invalid);
@@ -449,6 +465,7 @@ void ControlsPanel::save(QSettings& s) const {
   s.setValue("seed", QString::number(c.seed));        // QVariant has no uint64 in INI files
   s.setValue("baselines", c.baselines);
   s.setValue("device", QString::fromStdString(c.device));
+  s.setValue("precision", QString::fromStdString(c.precision));
   s.setValue("runsFolder", runsFolder());
   s.endGroup();
 }
@@ -469,6 +486,7 @@ void ControlsPanel::restore(QSettings& s) {
   if (const qulonglong seed = s.value("seed").toString().toULongLong(&ok); ok) c.seed = seed;
   if (s.contains("baselines")) c.baselines = s.value("baselines").toBool();
   if (s.contains("device")) c.device = s.value("device").toString().toStdString();
+  if (s.contains("precision")) c.precision = s.value("precision").toString().toStdString();
   // An objective this build does not know keeps the current one; a known one brings its options.
   if (const std::string o = s.value("objective").toString().toStdString();
       findObjective(o) && o != c.objective) {

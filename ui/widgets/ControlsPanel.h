@@ -101,6 +101,7 @@ class ControlsPanel : public QWidget {
   QCheckBox* baselines_ = nullptr;
   QComboBox* device_ = nullptr;
   QSpinBox* threads_ = nullptr;
+  QComboBox* precision_ = nullptr;
   QLineEdit* runs_ = nullptr;
   QLabel* message_ = nullptr;
   QPushButton* trainButton_ = nullptr;

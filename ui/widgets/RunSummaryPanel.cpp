@@ -92,6 +92,7 @@ void RunSummaryPanel::setRun(const QString& path, const TrainConfig& c,
   setRow(tr("Seed"), QString::number(c.seed));
   setRow(tr("Device"), QString::fromStdString(c.device));
   setRow(tr("Threads"), c.threads > 0 ? QString::number(c.threads) : tr("all cores"));
+  setRow(tr("Precision"), QString::fromStdString(c.precision));
   setRow(tr("Baselines"), c.baselines ? tr("yes") : tr("no"));
   setRow(tr("Written by"), attr("program"), tr("libtorch %1").arg(attr("torch_version")));
   setRow(tr("Created"), attr("created"));

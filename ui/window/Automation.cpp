@@ -56,6 +56,7 @@ TrainConfig GuiOptions::apply(TrainConfig c) const {
   if (dataset) c.dataset = dataset->toStdString();
   if (dataDir) c.dataDir = dataDir->toStdString();
   if (device) c.device = device->toStdString();
+  if (precision) c.precision = precision->toStdString();
   if (baselines) c.baselines = *baselines;
   if (points) {
     // The presets' rule generalised: up to 10k training images first, then up to the 10k
@@ -101,6 +102,8 @@ int parseGuiOptions(const QStringList& arguments, GuiOptions& o) {
       {"runs-dir", "Folder for run files.", "dir"},
       {"device", "cpu or cuda[:N].", "device"},
       {"threads", "CPU threads (0 = all cores).", "n"},
+      {"precision", "fp32, or bf16: the encoder's conv2 in bfloat16 (fast with AVX512-BF16 or AMX).",
+       "fp32|bf16"},
       {"baselines", "Also compute k-means on pixels and PCA(3)+k-means."},
       {"color-by", "Colour points by label or cluster.", "label|cluster"},
       {"no-3d", "Show no 3-D view (for machines without OpenGL)."},
@@ -199,6 +202,13 @@ int parseGuiOptions(const QStringList& arguments, GuiOptions& o) {
   if (p.isSet("data-dir")) o.dataDir = p.value("data-dir");
   if (p.isSet("runs-dir")) o.runsDir = p.value("runs-dir");
   if (p.isSet("device")) o.device = p.value("device");
+  if (p.isSet("precision")) {
+    if (p.value("precision") != "fp32" && p.value("precision") != "bf16") {
+      complain(QStringLiteral("--precision: expected fp32 or bf16, got \"%1\"").arg(p.value("precision")));
+      return 2;
+    }
+    o.precision = p.value("precision");
+  }
   if (p.isSet("baselines")) o.baselines = true;
   if (p.isSet("color-by")) {
     const QString c = p.value("color-by").toLower();

@@ -22,7 +22,7 @@ struct GuiOptions {
   std::optional<int> epochs, subset, patience, clusters, batchSize, dim, threads, points;
   std::optional<double> lr;
   std::optional<std::uint64_t> seed;
-  std::optional<QString> dataset, dataDir, runsDir, device;
+  std::optional<QString> dataset, dataDir, runsDir, device, precision;
   std::optional<QString> objective;  // --objective: its defaults first, then the other switches
   std::optional<bool> baselines;
   std::optional<ScatterView::ColorBy> colorBy;
