@@ -50,6 +50,7 @@ struct Options {
   bool noPeer = false;
   bool explore = false;
   bool bf16 = false;
+  bool narrow = false;
   std::uint64_t seed = 0;
   std::string dataDir;
   std::string python;
@@ -168,6 +169,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-tune", o.noTune, "leave glibc malloc at its defaults (skip centroid::tuneAllocator)");
   app.add_flag("--no-peer", o.noPeer, "do not run bench/peer_train.py");
   app.add_flag("--explore", o.explore, "also measure the speed-up ideas and print an operator profile");
+  app.add_flag("--narrow-kernels", o.narrow, "fused conv1 kernels in 8 lanes even on AVX-512 (A/B)");
   app.add_flag("--bf16", o.bf16, "also train ours in --precision bf16 (conv2 in bfloat16) and compare");
   app.add_option("--seed", o.seed, "torch and shuffle seed");
   app.add_option("--data-dir", o.dataDir, "where mnist/ lies (default: the trainer's search)");
@@ -176,6 +178,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   torch::set_num_threads(o.threads);
+  const bool wide = centroid::setWideFusedKernels(!o.narrow);
   torch::manual_seed(static_cast<std::uint64_t>(o.seed));
   const double loadStart = cb::loadAverage();
   fmt::print("bench_train: {} | {} logical CPUs | libtorch {} | threads {} | allocator {} | {}\n",
@@ -183,6 +186,7 @@ int main(int argc, char** argv) {
              o.noTune ? "default" : "tuned",
              o.quick ? "quick (15k-image epochs, scaled)" : "full 60k epochs");
   const std::string bf16Isa = centroid::nativeBf16Instructions();
+  fmt::print("fused conv1 kernels: {} lanes\n", wide ? 16 : 8);
   fmt::print("bfloat16 instructions: {}\n",
              bf16Isa.empty() ? "none (no avx512_bf16 or amx_bf16: bf16 would be emulated)" : bf16Isa);
   fmt::print("load average at start: {:.2f}\n", loadStart);

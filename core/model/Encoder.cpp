@@ -186,7 +186,8 @@ void fusedBackward8(const float* x, const float* grad, const std::uint8_t* index
 
 #if CENTROID_X86_DISPATCH
 // AVX-512: 16 channels per vector, two groups. On an AVX-512 EPYC a full-MNIST epoch went from
-// 1.42 to 1.33 s at batch 256 and 1.41 to 1.39 s at 5000 (docs/benchmarks.md, "Training").
+// 1.61 to 1.48 s at batch 256 and 1.52 to 1.41 s at 5000 (bench_train --narrow-kernels A/B,
+// docs/benchmarks.md, "Training").
 CENTROID_AVX512
 void fusedForward16(const float* x, std::int64_t n0, std::int64_t n1, FusedShape s, const float* wT,
                     const float* bias, float* out, std::uint8_t* index) {
