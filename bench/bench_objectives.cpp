@@ -55,7 +55,9 @@ double changedShare(const Score& a, const Score& b, int clusters) {
 void printPrecisionComparison(const std::vector<Score>& scores) {
   std::map<std::string, std::vector<const Score*>> fp32, other;
   for (const Score& s : scores) (s.precision == "fp32" ? fp32 : other)[s.objective].push_back(&s);
-  for (const auto& [objective, list] : other) {
+  for (const auto& entry : other) {
+    const std::string& objective = entry.first;
+    const std::vector<const Score*>& list = entry.second;  // named: lambdas capture it (C++17)
     const auto& base = fp32[objective];
     if (base.empty()) continue;
     const auto range = [](const std::vector<const Score*>& v, auto get) {
@@ -178,7 +180,7 @@ int main(int argc, char** argv) {
         };
         const auto start = std::chrono::steady_clock::now();
         const std::string path =
-            "/tmp/bench_objectives-" + objective + "-" + seedText + "-" + precision + ".h5";
+            fmt::format("/tmp/bench_objectives-{}-{}-{}.h5", objective, seedText, precision);
         const TrainResult r = trainToFile(c, path, cb);
         s.minutes = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / 60;
         s.epochs = r.epochsRun;
@@ -210,9 +212,12 @@ int main(int argc, char** argv) {
   for (const Score& s : scores) by[s.group()].push_back(&s);
   fmt::print("\nmedians over seeds:\n");
   std::map<std::string, double> epochTime;
-  for (auto& [name, list] : by) {
+  for (const auto& entry : by) {
+    const std::string& name = entry.first;
+    const std::vector<const Score*>& list = entry.second;
     auto median = [&](auto get) {
       std::vector<double> v;
+      v.reserve(list.size());
       for (const Score* s : list) v.push_back(get(*s));
       std::sort(v.begin(), v.end());
       return v[v.size() / 2];
