@@ -190,14 +190,11 @@ void ControlsPanel::buildUi() {
   precision_ = new QComboBox;
   precision_->addItem(tr("fp32"), QStringLiteral("fp32"));
   // bf16 is offered everywhere (a run file may ask for it) but says when this CPU would emulate it.
-  const QString bf16Isa = QString::fromStdString(nativeBf16Instructions());
-  precision_->addItem(bf16Isa.isEmpty() ? tr("bf16 (emulated on this CPU: slow)") : tr("bf16"),
+  const QString isa = QString::fromStdString(nativeBf16Instructions());
+  precision_->addItem(isa.isEmpty() ? tr("bf16 (emulated on this CPU: slow)") : tr("bf16"),
                       QStringLiteral("bf16"));
-  precision_->setToolTip(
-      bf16Isa.isEmpty()
-          ? tr("bf16 runs the encoder's conv2 in bfloat16; this CPU has no bfloat16 instructions")
-          : tr("bf16 runs the encoder's conv2 in bfloat16 (%1): faster, slightly different results")
-                .arg(bf16Isa));
+  precision_->setToolTip(tr("bf16 runs the encoder's conv2 in bfloat16 (%1)")
+                             .arg(isa.isEmpty() ? tr("this CPU has no bfloat16 instructions") : isa));
   compute->addRow(tr("Precision"), precision_);
 
   // Output
