@@ -1,7 +1,7 @@
 // 3-D view latency under Xvfb: new epoch to frame on screen, camera move to frame on screen, VTK Render().
 //
 //   xvfb-run -a -s "-screen 0 1280x1024x24" build-view/bench/bench_render [--repeats 40]
-//       [--points 70000,60000] [--screenshot /tmp/scatter.png]
+//       [--points 70000,60000] [--culling on|off|both] [--screenshot /tmp/scatter.png]
 //
 // A frame is "on screen" when ScatterView::frameRendered fires: after paintGL rendered it and
 // the view's OpenGL window swapped it (VtkOpenGLWidget::vtkFrameSwapped).
@@ -160,6 +160,7 @@ int main(int argc, char** argv) {
   cli.addHelpOption();
   cli.addOption({"repeats", "Frames per measurement.", "n", "40"});
   cli.addOption({"points", "Comma-separated point counts.", "list", "70000,60000"});
+  cli.addOption({"culling", "Occlusion culling: on, off or both.", "mode", "both"});
   cli.addOption(
       {"screenshot", "Only write a screenshot of a realistic 20k-point frame to this PNG.", "path"});
   cli.process(app);
@@ -214,7 +215,9 @@ int main(int argc, char** argv) {
   if (getloadavg(load, 3) > 0)  // figures are only comparable at a similar load
     std::printf("%s, %ld cores; load average at start: %.1f %.1f %.1f\n", centroid::bench::cpuModel().c_str(),
                 sysconf(_SC_NPROCESSORS_ONLN), load[0], load[1], load[2]);
+  const QString culling = cli.value("culling");
   for (const QString& count : cli.value("points").split(',', Qt::SkipEmptyParts))
-    for (bool culling : {true, false}) bench(view, count.toInt(), repeats, culling);
+    for (bool on : {true, false})
+      if (culling == "both" || culling == (on ? "on" : "off")) bench(view, count.toInt(), repeats, on);
   return 0;
 }

@@ -2,7 +2,6 @@
 #include "ui/view/ScatterViewScene.h"
 
 #include <vtkCamera.h>
-#include <vtkCaptionActor2D.h>
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkPointData.h>
@@ -109,20 +108,26 @@ ScatterViewScene::ScatterViewScene(vtkGenericOpenGLRenderWindow* window) : d(std
   d->topLayer->AddViewProp(d->note);
   d->legend = std::make_unique<ScatterViewLegend>(d->topLayer);
 
-  // Orientation inset: its own camera, turned with the main one before each frame.
+  // Orientation inset: its own camera, turned with the main one before each frame. The axis
+  // names are billboards at the tips rather than vtkAxesActor's captions, whose leader and
+  // text rebuild cost 6-7 ms of every frame the camera moves (docs/benchmarks.md).
   d->axes->SetShaftTypeToLine();
   d->axes->SetNormalizedTipLength(0.22, 0.22, 0.22);
-  for (vtkCaptionActor2D* c : {d->axes->GetXAxisCaptionActor2D(), d->axes->GetYAxisCaptionActor2D(),
-                               d->axes->GetZAxisCaptionActor2D()}) {
-    c->GetTextActor()->SetTextScaleModeToNone();
-    vtkTextProperty* p = c->GetCaptionTextProperty();
-    p->SetFontSize(kAxisFont);
-    p->BoldOff();
-    p->ItalicOff();
-    p->ShadowOff();
-    setColor(p, palette::foreground());
-  }
+  d->axes->AxisLabelsOff();
   d->axesInset->AddActor(d->axes);
+  for (std::size_t k = 0; k < d->axisLabels.size(); ++k) {
+    vtkBillboardTextActor3D* label = d->axisLabels[k];
+    double tip[3] = {0, 0, 0};
+    tip[k] = 1;
+    label->SetPosition(tip);
+    vtkTextProperty* p = label->GetTextProperty();
+    p->SetFontFamilyToArial();
+    p->SetFontSize(kAxisFont);
+    p->SetVerticalJustificationToBottom();
+    setColor(p, palette::foreground());
+    label->ForceOpaqueOn();
+    d->axesInset->AddActor(label);
+  }
   d->axesInset->GetActiveCamera()->ParallelProjectionOn();
 }
 
@@ -216,9 +221,9 @@ void ScatterViewScene::setEpochText(const QString& text) { d->epoch->SetInput(te
 void ScatterViewScene::setNote(const QString& text) { d->note->SetInput(text.toStdString().c_str()); }
 
 void ScatterViewScene::setAxisNames(const QString& x, const QString& y, const QString& z) {
-  d->axes->SetXAxisLabelText(x.toStdString().c_str());
-  d->axes->SetYAxisLabelText(y.toStdString().c_str());
-  d->axes->SetZAxisLabelText(z.toStdString().c_str());
+  const QString names[] = {x, y, z};
+  for (std::size_t k = 0; k < d->axisLabels.size(); ++k)
+    d->axisLabels[k]->SetInput(names[k].toStdString().c_str());
 }
 
 void ScatterViewScene::layout(int width, int height, double scale) {
@@ -231,6 +236,8 @@ void ScatterViewScene::layout(int width, int height, double scale) {
   d->fillActor->GetProperty()->SetPointSize(static_cast<float>(kFillPx * scale));
   const int offset = static_cast<int>(std::lround(0.5 * kOutlinePx * scale));
   for (auto& l : d->labels) l->SetDisplayOffset(offset, offset / 2);
+  const int axisOffset = static_cast<int>(std::lround(3 * scale));
+  for (auto& l : d->axisLabels) l->SetDisplayOffset(axisOffset, axisOffset);
   const double margin = kMarginPx * scale;
   d->epoch->SetPosition(width - margin, height - margin);
   d->note->SetPosition(width - margin, margin);

@@ -18,6 +18,7 @@
 #include <vtkTextActor.h>
 #include <vtkUnsignedCharArray.h>
 
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -68,6 +69,7 @@ struct ScatterViewScene::Impl {
   vtkSmartPointer<vtkTextActor> epoch, note;
   std::unique_ptr<ScatterViewLegend> legend;  // needs topLayer in the window: built in the constructor
   vtkNew<vtkAxesActor> axes;
+  std::array<vtkNew<vtkBillboardTextActor3D>, 3> axisLabels;
 
   geometry::Bounds fit{-1, 1, -1, 1, -1, 1}, clip{-1, 1, -1, 1, -1, 1};
   int width = 0, height = 0;
