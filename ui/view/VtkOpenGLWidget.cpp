@@ -153,7 +153,9 @@ struct VtkOpenGLWidget::Impl {
     state->vtkglBlitFramebuffer(0, 0, last[0], last[1], 0, 0, dev.width(), dev.height(), GL_COLOR_BUFFER_BIT,
                                 GL_LINEAR);
     // Opaque alpha: on a visual with alpha a compositing window manager would blend the view
-    // with whatever lies behind it.
+    // with whatever lies behind it. The surface asks for none (a masked clear of the whole
+    // view is a full-screen pass under llvmpipe), but a platform may give it anyway.
+    if (context->format().alphaBufferSize() <= 0) return;
     state->vtkglColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_TRUE);
     state->vtkglClearColor(0, 0, 0, 1);
     state->vtkglViewport(0, 0, dev.width(), dev.height());
@@ -249,7 +251,7 @@ QSurfaceFormat VtkOpenGLWidget::surfaceFormat() {
   fmt.setRedBufferSize(8);
   fmt.setGreenBufferSize(8);
   fmt.setBlueBufferSize(8);
-  fmt.setAlphaBufferSize(8);
+  fmt.setAlphaBufferSize(0);  // an opaque window: nothing to blend with what lies behind it
   fmt.setDepthBufferSize(24);
   fmt.setStencilBufferSize(0);
   fmt.setSamples(0);  // VTK renders into its own framebuffer; see the header on multisampling

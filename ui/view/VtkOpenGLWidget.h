@@ -29,8 +29,8 @@ namespace centroid::ui {
 class VtkOpenGLWidget : public QWidget {
   Q_OBJECT
  public:
-  // OpenGL 3.2 core, RGBA8, 24-bit depth, no multisampling (4x samples cost 3x frame time
-  // under llvmpipe). Call installDefaultSurfaceFormat() before constructing QApplication.
+  // OpenGL 3.2 core, RGB8 (no alpha: the window is opaque), 24-bit depth, no multisampling (4x samples cost
+  // 3x frame time under llvmpipe). Call installDefaultSurfaceFormat() before constructing QApplication.
   static QSurfaceFormat surfaceFormat();
   static void installDefaultSurfaceFormat();
   // True when a context of the default format can be created on this platform (and the
