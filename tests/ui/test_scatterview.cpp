@@ -7,6 +7,7 @@
 #include <QSignalSpy>
 #include <QVBoxLayout>
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -15,6 +16,7 @@
 #include "tests/ui/ImageCompare.h"
 #include "ui/view/Palette.h"
 #include "ui/view/ScatterView.h"
+#include "ui/view/ScatterViewGeometry.h"
 
 using centroid::EpochFrame;
 using centroid::ui::ScatterView;
@@ -411,6 +413,46 @@ class TestScatterView : public QObject {
           test::saveForInspection(full, "scatterview-full");
     QCOMPARE(differing, 0.0);  // pixel for pixel
     QVERIFY(drawn <= frame.points());
+  }
+
+  // The culling pass splits the points over two threads (two depth buffers merged by min):
+  // it must keep exactly the points one thread keeps, in index order, hidden classes and
+  // points behind the camera or past the clipping planes included.
+  void cullingOnTwoThreadsKeepsWhatOneKeeps() {
+    std::mt19937 rng(11);
+    std::normal_distribution<float> g;
+    const int n = 70000;
+    std::vector<float> xyz(3 * static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      const float t = g(rng);
+      xyz[3 * i] = 2 * t + 0.1f * g(rng);
+      xyz[3 * i + 1] = 0.3f * t * t + 0.2f * g(rng);
+      xyz[3 * i + 2] = (i % 97 == 0 ? 30.0f : 0.05f) * g(rng);  // a few far out, some behind the camera
+    }
+    std::vector<std::uint8_t> hidden(static_cast<std::size_t>(n), 0);
+    for (int i = 0; i < n; i += 7) hidden[static_cast<std::size_t>(i)] = 1;
+    int compared = 0;
+    for (const double angle : {0.0, 0.7, 2.1}) {
+      const double c = std::cos(angle), sn = std::sin(angle), f = 0.4;
+      // A perspective camera turned about y, 10 units from the origin, depth range [5, 15].
+      const double m[16] = {c * f,     0, sn * f,  0, 0,         f * 1.3, 0,       0,
+                            -sn * 0.2, 0, c * 0.2, 0, -sn * 0.1, 0,       c * 0.1, 1};
+      for (const bool withHidden : {false, true}) {
+        centroid::ui::geometry::CullScratch one, two;
+        one.threads = 1;
+        two.threads = 2;
+        std::vector<std::int32_t> keptOne, keptTwo;
+        const std::vector<std::uint8_t>& h = withHidden ? hidden : std::vector<std::uint8_t>();
+        centroid::ui::geometry::visiblePoints(xyz.data(), n, h, m, 900, 700, 3, one, keptOne);
+        centroid::ui::geometry::visiblePoints(xyz.data(), n, h, m, 900, 700, 3, two, keptTwo);
+        QVERIFY(keptOne.size() > 1000);
+        QVERIFY(keptOne.size() < static_cast<std::size_t>(n));  // something was culled
+        QVERIFY(std::is_sorted(keptOne.begin(), keptOne.end()));
+        QCOMPARE(keptTwo, keptOne);
+        ++compared;
+      }
+    }
+    QCOMPARE(compared, 6);
   }
 
   void transitionReachesFinalPositions() {

@@ -5,9 +5,12 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <thread>
 
 namespace centroid::ui::geometry {
 namespace {
+
+constexpr int kCullMinPointsPerThread = 10000;  // below this a second thread costs more than it saves
 
 double finiteOr0(float v) { return std::isfinite(v) ? static_cast<double>(v) : 0.0; }
 
@@ -243,71 +246,110 @@ void visiblePoints(const float* xyz, int n, const std::vector<std::uint8_t>& hid
                    int width, int height, double pointSize, CullScratch& s, std::vector<std::int32_t>& kept) {
   if (width <= 0 || height <= 0 || n <= 0) return;
   const auto pixels = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
-  s.depth.assign(pixels, std::numeric_limits<float>::infinity());  // infinity: nothing surely covers it
-  s.screen.resize(static_cast<std::size_t>(n) * 3);
+  const auto count = static_cast<std::size_t>(n);
   constexpr double kSnap = 0.02;       // sub-pixel slack around footprint edges (llvmpipe snaps to 1/256)
   constexpr double kDepthTie = 4e-7;   // a few steps of a 24-bit depth buffer
   constexpr double kClipSlack = 1e-5;  // near/far planes: when unsure, keep
+  enum : std::uint8_t { kNotDrawn, kDrawn, kOccluder };  // kDrawn: may be clipped, never an occluder
   const double half = 0.5 * pointSize;
-  // Pixel columns m whose centre m + 0.5 lies in [lo, hi). ceil by hand: without SSE4.1 in
-  // the baseline x86-64 target, std::ceil is a libm call, and this runs 8 times a point.
+  s.x.resize(count);
+  s.y.resize(count);
+  s.z.resize(count);
+  s.state.resize(count);
+  s.visible.resize(count);
+  const bool split = s.threads > 1 && n >= 2 * kCullMinPointsPerThread;
+  s.depth.resize(pixels);
+  s.depth2.resize(split ? pixels : 0);
+  // Pixel columns m whose centre m + 0.5 lies in [v + lo, v + hi). ceil by hand: without
+  // SSE4.1 in the baseline x86-64 target, std::ceil is a libm call.
   auto ceilInt = [](double v) {
     v = std::clamp(v, -1e9, 1e9);  // off-screen points must not overflow the int
     const int t = static_cast<int>(v);
-    return t < v ? t + 1 : t;
+    return t + (t < v);
   };
-  auto span = [&](double lo, double hi, int size, int& first, int& last) {
-    first = std::max(0, ceilInt(lo - 0.5));
-    last = std::min(size - 1, ceilInt(hi - 0.5) - 1);
-    return first <= last;
-  };
-  const bool anyHidden = !hidden.empty();
+  const double coverLo = -half + kSnap - 0.5, coverHi = half - kSnap - 0.5;  // pixels surely covered
+  const double touchLo = -half - kSnap - 0.5, touchHi = half + kSnap - 0.5;  // pixels maybe touched
 
-  // Pass 1: the depth buffer, from the pixels each point surely covers.
-  for (int i = 0; i < n; ++i) {
-    float* out = &s.screen[static_cast<std::size_t>(i) * 3];
-    out[2] = std::numeric_limits<float>::quiet_NaN();
-    if (anyHidden && hidden[static_cast<std::size_t>(i)]) continue;
-    const float* p = xyz + static_cast<std::size_t>(i) * 3;
-    const double x = p[0], y = p[1], z = p[2];
-    const double w = m[12] * x + m[13] * y + m[14] * z + m[15];
-    if (!(w > 0)) continue;
-    const double inv = 1 / w;
-    const double nz = (m[8] * x + m[9] * y + m[10] * z + m[11]) * inv;
-    if (!(nz >= -1 - kClipSlack && nz <= 1 + kClipSlack)) continue;
-    const double sx = 0.5 * ((m[0] * x + m[1] * y + m[2] * z + m[3]) * inv + 1) * width;
-    const double sy = 0.5 * ((m[4] * x + m[5] * y + m[6] * z + m[7]) * inv + 1) * height;
-    const double zw = 0.5 * (nz + 1);
-    out[0] = static_cast<float>(sx);
-    out[1] = static_cast<float>(sy);
-    out[2] = static_cast<float>(zw);
-    if (nz < -1 || nz > 1) continue;  // may be clipped: never an occluder
-    int x0, x1, y0, y1;
-    if (!span(sx - half + kSnap, sx + half - kSnap, width, x0, x1) ||
-        !span(sy - half + kSnap, sy + half - kSnap, height, y0, y1))
-      continue;
-    const auto depth = static_cast<float>(zw);
-    for (int py = y0; py <= y1; ++py) {
-      const std::size_t row = static_cast<std::size_t>(py) * width;
-      for (int px = x0; px <= x1; ++px) s.depth[row + px] = std::min(s.depth[row + px], depth);
+  // Pass 1, on points [b, e): project, then the depth buffer from the pixels each point surely
+  // covers. The projection is a loop of its own, free of branches, so that it vectorises.
+  auto occlusion = [&](std::size_t b, std::size_t e, float* depth) {
+    std::fill(depth, depth + pixels, std::numeric_limits<float>::infinity());  // nothing surely covers it
+    double* __restrict sx = s.x.data();
+    double* __restrict sy = s.y.data();
+    float* __restrict sz = s.z.data();
+    std::uint8_t* __restrict state = s.state.data();
+    const double w2 = 0.5 * width, h2 = 0.5 * height;
+    for (std::size_t i = b; i < e; ++i) {
+      const double x = xyz[3 * i], y = xyz[3 * i + 1], z = xyz[3 * i + 2];
+      const double w = m[12] * x + m[13] * y + m[14] * z + m[15];
+      const double inv = 1 / w;
+      const double nz = (m[8] * x + m[9] * y + m[10] * z + m[11]) * inv;
+      sx[i] = ((m[0] * x + m[1] * y + m[2] * z + m[3]) * inv + 1) * w2;
+      sy[i] = ((m[4] * x + m[5] * y + m[6] * z + m[7]) * inv + 1) * h2;
+      sz[i] = static_cast<float>(0.5 * (nz + 1));
+      const bool drawn = (w > 0) & (nz >= -1 - kClipSlack) & (nz <= 1 + kClipSlack);
+      const bool occludes = (nz >= -1) & (nz <= 1);
+      state[i] = drawn ? (occludes ? kOccluder : kDrawn) : kNotDrawn;
     }
-  }
-  // Pass 2: keep a point if it may win any pixel it might touch.
-  for (int i = 0; i < n; ++i) {
-    const float* q = &s.screen[static_cast<std::size_t>(i) * 3];
-    if (std::isnan(q[2])) continue;
-    int x0, x1, y0, y1;
-    if (!span(q[0] - half - kSnap, q[0] + half + kSnap, width, x0, x1) ||
-        !span(q[1] - half - kSnap, q[1] + half + kSnap, height, y0, y1))
-      continue;  // entirely off screen
-    bool visible = false;
-    for (int py = y0; py <= y1 && !visible; ++py) {
-      const std::size_t row = static_cast<std::size_t>(py) * width;
-      for (int px = x0; px <= x1 && !visible; ++px)
-        visible = q[2] <= s.depth[row + px] + kDepthTie;  // also true where nothing covers it
+    if (!hidden.empty())
+      for (std::size_t i = b; i < e; ++i)
+        if (hidden[i]) state[i] = kNotDrawn;
+    for (std::size_t i = b; i < e; ++i) {
+      if (state[i] != kOccluder) continue;
+      const int x0 = std::max(0, ceilInt(sx[i] + coverLo)),
+                x1 = std::min(width - 1, ceilInt(sx[i] + coverHi) - 1);
+      const int y0 = std::max(0, ceilInt(sy[i] + coverLo)),
+                y1 = std::min(height - 1, ceilInt(sy[i] + coverHi) - 1);
+      const float d = sz[i];
+      for (int py = y0; py <= y1; ++py) {
+        float* row = depth + static_cast<std::size_t>(py) * static_cast<std::size_t>(width);
+        for (int px = x0; px <= x1; ++px) row[px] = std::min(row[px], d);
+      }
     }
-    if (visible) kept.push_back(i);
+  };
+  // Pass 2, on points [b, e): a point may win a pixel it might touch where no nearer point
+  // surely covers it (near-equal depths count as ties, which keep both points).
+  auto visibility = [&](std::size_t b, std::size_t e) {
+    const float* depth = s.depth.data();
+    for (std::size_t i = b; i < e; ++i) {
+      s.visible[i] = 0;
+      if (s.state[i] == kNotDrawn) continue;
+      // Where the GPU draws it: the position rounded to float, as uploaded.
+      const double qx = static_cast<float>(s.x[i]), qy = static_cast<float>(s.y[i]);
+      const int x0 = std::max(0, ceilInt(qx + touchLo)), x1 = std::min(width - 1, ceilInt(qx + touchHi) - 1);
+      const int y0 = std::max(0, ceilInt(qy + touchLo)), y1 = std::min(height - 1, ceilInt(qy + touchHi) - 1);
+      if (x0 > x1 || y0 > y1) continue;  // entirely off screen
+      float farthest = -std::numeric_limits<float>::infinity();
+      for (int py = y0; py <= y1; ++py) {
+        const float* row = depth + static_cast<std::size_t>(py) * static_cast<std::size_t>(width);
+        for (int px = x0; px <= x1; ++px) farthest = std::max(farthest, row[px]);
+      }
+      s.visible[i] = s.z[i] <= farthest + kDepthTie;  // also true where nothing covers it (infinity)
+    }
+  };
+
+  if (split) {  // two halves of the points, each with its own depth buffer, merged by min
+    const std::size_t mid = count / 2, pixelsMid = pixels / 2;
+    float* a = s.depth.data();
+    const float* c = s.depth2.data();
+    auto merge = [&](std::size_t b, std::size_t e) {
+      for (std::size_t p = b; p < e; ++p) a[p] = std::min(a[p], c[p]);
+    };
+    std::thread first([&] { occlusion(0, mid, s.depth2.data()); });
+    occlusion(mid, count, s.depth.data());
+    first.join();
+    std::thread mergeFirst([&] { merge(0, pixelsMid); });
+    merge(pixelsMid, pixels);
+    mergeFirst.join();
+    std::thread visibleFirst([&] { visibility(0, mid); });
+    visibility(mid, count);
+    visibleFirst.join();
+  } else {
+    occlusion(0, count, s.depth.data());
+    visibility(0, count);
   }
+  for (std::size_t i = 0; i < count; ++i)  // in index order: the draw order decides depth ties
+    if (s.visible[i]) kept.push_back(static_cast<std::int32_t>(i));
 }
 
 }  // namespace centroid::ui::geometry
