@@ -15,6 +15,14 @@
 namespace centroid::ui {
 namespace {
 constexpr int kCullMinPoints = 10000;  // below this, culling saves less than it costs
+
+// The camera's world-to-view matrix, row-major, for a view of the given aspect.
+void worldToViewMatrix(vtkRenderer* layer, double aspect, double m[16]) {
+  vtkMatrix4x4* mat = layer->GetActiveCamera()->GetCompositeProjectionTransformMatrix(aspect, -1, 1);
+  for (int i = 0; i < 16; ++i) m[i] = mat->GetElement(i / 4, i % 4);
+}
+
+double aspectOf(const int* size) { return static_cast<double>(size[0]) / std::max(1, size[1]); }
 }  // namespace
 
 void ScatterViewScene::setHidden(const std::vector<std::uint8_t>& hidden) {
@@ -59,9 +67,7 @@ void ScatterViewScene::Impl::cull() {
   }
   const int* size = window->GetSize();
   double m[16];
-  vtkMatrix4x4* mat = cloudLayer->GetActiveCamera()->GetCompositeProjectionTransformMatrix(
-      static_cast<double>(size[0]) / std::max(1, size[1]), -1, 1);
-  for (int i = 0; i < 16; ++i) m[i] = mat->GetElement(i / 4, i % 4);
+  worldToViewMatrix(cloudLayer, aspectOf(size), m);
   kept.clear();
   geometry::visiblePoints(xyz->GetPointer(0), n, hidden, m, size[0], size[1],
                           cloudActor->GetProperty()->GetPointSize(), scratch, kept);
@@ -159,8 +165,7 @@ bool ScatterViewScene::cameraValid() const {
 }
 
 void ScatterViewScene::worldToView(double m[16], double aspect) const {
-  vtkMatrix4x4* mat = d->cloudLayer->GetActiveCamera()->GetCompositeProjectionTransformMatrix(aspect, -1, 1);
-  for (int i = 0; i < 16; ++i) m[i] = mat->GetElement(i / 4, i % 4);
+  worldToViewMatrix(d->cloudLayer, aspect, m);
 }
 
 void ScatterViewScene::Impl::onCloudLayerStart(vtkObject*, unsigned long, void*) {
@@ -181,6 +186,10 @@ void ScatterViewScene::Impl::onCloudLayerStart(vtkObject*, unsigned long, void*)
   cloudLayer->ResetCameraClippingRange(clip.data());
   cull();
   syncAxesCamera();
+  const int* size = window->GetSize();
+  double m[16];
+  worldToViewMatrix(cloudLayer, aspectOf(size), m);
+  labels->place(m, size[0], size[1], window->GetDPI());
 }
 
 void ScatterViewScene::Impl::syncAxesCamera() {

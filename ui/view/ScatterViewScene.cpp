@@ -21,7 +21,7 @@ namespace {
 // (VTK scales fonts by the window's DPI, which the bridge sets to 72 x device pixel ratio).
 constexpr double kPointPx = 3, kOutlinePx = 17, kFillPx = 12, kMarginPx = 12;
 constexpr double kAxesInsetPx = 96;
-constexpr int kEpochFont = 15, kNoteFont = 12, kLabelFont = 12, kAxisFont = 11;
+constexpr int kEpochFont = 15, kNoteFont = 12, kAxisFont = 11;
 
 void setColor(vtkTextProperty* p, const QColor& c) { p->SetColor(c.redF(), c.greenF(), c.blueF()); }
 void setColor(vtkProperty* p, const QColor& c) { p->SetColor(c.redF(), c.greenF(), c.blueF()); }
@@ -106,6 +106,7 @@ ScatterViewScene::ScatterViewScene(vtkGenericOpenGLRenderWindow* window) : d(std
   d->note->GetTextProperty()->SetLineSpacing(1.2);
   d->topLayer->AddViewProp(d->epoch);
   d->topLayer->AddViewProp(d->note);
+  d->labels = std::make_unique<ScatterViewLabels>(d->topLayer);
   d->legend = std::make_unique<ScatterViewLegend>(d->topLayer);
 
   // Orientation inset: its own camera, turned with the main one before each frame. The axis
@@ -168,34 +169,17 @@ void ScatterViewScene::setCentroids(const std::vector<CentroidMarker>& markers) 
     std::fill_n(d->centroidXyz->GetPointer(0), static_cast<std::size_t>(k) * 3, 0.0f);
     d->centroidRgb->SetNumberOfTuples(k);
     setVertices(d->centroidVerts, k, [](int) { return true; });
-    for (auto& l : d->labels) d->topLayer->RemoveActor(l);
-    d->labels.clear();
-    for (int i = 0; i < k; ++i) {
-      auto label = vtkSmartPointer<vtkBillboardTextActor3D>::New();
-      vtkTextProperty* p = label->GetTextProperty();
-      p->SetFontFamilyToArial();
-      p->SetFontSize(kLabelFont);
-      p->BoldOn();
-      p->SetVerticalJustificationToBottom();
-      setColor(p, palette::foreground());
-      const QColor bg = palette::background();
-      p->SetBackgroundColor(bg.redF(), bg.greenF(), bg.blueF());
-      p->SetBackgroundOpacity(0.8);  // readable over a dense cloud
-      label->ForceOpaqueOn();
-      d->topLayer->AddActor(label);
-      d->labels.push_back(label);
-    }
-    d->scale = 0;  // label offsets need a layout pass
   }
+  std::vector<QString> texts(static_cast<std::size_t>(k));
   for (int i = 0; i < k; ++i) {
     const QColor& c = markers[static_cast<std::size_t>(i)].fill;
     d->centroidRgb->SetTypedTuple(i, std::array<std::uint8_t, 3>{static_cast<std::uint8_t>(c.red()),
                                                                  static_cast<std::uint8_t>(c.green()),
                                                                  static_cast<std::uint8_t>(c.blue())}
                                          .data());
-    d->labels[static_cast<std::size_t>(i)]->SetInput(
-        markers[static_cast<std::size_t>(i)].label.toStdString().c_str());
+    texts[static_cast<std::size_t>(i)] = markers[static_cast<std::size_t>(i)].label;
   }
+  d->labels->setTexts(texts);
   d->centroidRgb->Modified();
   d->centroids->Modified();
   centroidsChanged();
@@ -208,9 +192,7 @@ const float* ScatterViewScene::centroidPositions() const { return d->centroidXyz
 void ScatterViewScene::centroidsChanged() {
   d->centroidXyz->Modified();
   d->centroidPoints->Modified();
-  const float* p = centroidPositions();
-  for (std::size_t i = 0; i < d->labels.size(); ++i)
-    d->labels[i]->SetPosition(p[3 * i], p[3 * i + 1], p[3 * i + 2]);
+  d->labels->setAnchors(centroidPositions(), centroidCount());
 }
 
 void ScatterViewScene::setLegend(const QString& title, const std::vector<LegendEntry>& entries) {
@@ -235,7 +217,7 @@ void ScatterViewScene::layout(int width, int height, double scale) {
   d->outlineActor->GetProperty()->SetPointSize(static_cast<float>(kOutlinePx * scale));
   d->fillActor->GetProperty()->SetPointSize(static_cast<float>(kFillPx * scale));
   const int offset = static_cast<int>(std::lround(0.5 * kOutlinePx * scale));
-  for (auto& l : d->labels) l->SetDisplayOffset(offset, offset / 2);
+  d->labels->setOffset(offset, offset / 2);
   const int axisOffset = static_cast<int>(std::lround(3 * scale));
   for (auto& l : d->axisLabels) l->SetDisplayOffset(axisOffset, axisOffset);
   const double margin = kMarginPx * scale;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "ui/view/ScatterViewGeometry.h"
+#include "ui/view/ScatterViewLabels.h"
 #include "ui/view/ScatterViewLegend.h"
 #include "ui/view/ScatterViewScene.h"
 
@@ -64,7 +65,7 @@ struct ScatterViewScene::Impl {
   vtkNew<vtkPolyData> centroids;
   vtkNew<vtkPolyDataMapper> outlineMapper, fillMapper;
   vtkNew<vtkActor> outlineActor, fillActor;
-  std::vector<vtkSmartPointer<vtkBillboardTextActor3D>> labels;
+  std::unique_ptr<ScatterViewLabels> labels;  // needs topLayer: built in the constructor
 
   vtkSmartPointer<vtkTextActor> epoch, note;
   std::unique_ptr<ScatterViewLegend> legend;  // needs topLayer in the window: built in the constructor

@@ -1,0 +1,39 @@
+// The centroids' labels: every label's text in one texture and one quad per label, drawn as a
+// single 2-D actor placed before each frame. One vtkBillboardTextActor3D per label cost about
+// 0.12 ms each per frame under llvmpipe (docs/benchmarks.md). Private to ui/; VTK types stay
+// in the .cpp.
+#pragma once
+
+#include <QColor>
+#include <QString>
+#include <memory>
+#include <vector>
+
+class vtkRenderer;
+
+namespace centroid::ui {
+
+class ScatterViewLabels {
+ public:
+  // Adds its actor to overlay (the scene's top layer).
+  explicit ScatterViewLabels(vtkRenderer* overlay);
+  ~ScatterViewLabels();
+  ScatterViewLabels(const ScatterViewLabels&) = delete;
+  ScatterViewLabels& operator=(const ScatterViewLabels&) = delete;
+
+  // One label per anchor; the texture is rebuilt only when a text, the font size or the
+  // window's DPI changes.
+  void setTexts(const std::vector<QString>& texts);
+  void setAnchors(const float* xyz, int count);  // world positions, count * 3 floats
+  void setOffset(int dx, int dy);                // display pixels from the anchor to the text
+  // Before each frame, with the final camera: worldToView is the camera's composite
+  // projection (row-major), width x height the window in device pixels. A label whose
+  // anchor lies behind the camera or outside the depth range is not drawn.
+  void place(const double worldToView[16], int width, int height, int dpi);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> d;
+};
+
+}  // namespace centroid::ui
