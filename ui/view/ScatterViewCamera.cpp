@@ -3,6 +3,7 @@
 #include <vtkMatrix4x4.h>
 #include <vtkOpenGLRenderWindow.h>
 #include <vtkOpenGLState.h>
+#include <vtkPointData.h>
 #include <vtkProperty.h>
 
 #include <algorithm>
@@ -41,6 +42,8 @@ void ScatterViewScene::Impl::drawAllVisible() {
   const int n = static_cast<int>(xyz->GetNumberOfTuples());
   drawn = static_cast<int>(
       setVertices(verts, n, [&](int i) { return hidden.empty() || !hidden[static_cast<std::size_t>(i)]; }));
+  cloud->SetPoints(points);
+  cloud->GetPointData()->SetScalars(rgb);
   cloud->Modified();
   culled = false;
 }
@@ -71,11 +74,28 @@ void ScatterViewScene::Impl::cull() {
   kept.clear();
   geometry::visiblePoints(xyz->GetPointer(0), n, hidden, m, size[0], size[1],
                           cloudActor->GetProperty()->GetPointSize(), scratch, kept);
-  std::size_t next = 0;
-  drawn = static_cast<int>(setVertices(verts, n, [&](int i) {
-    if (next < kept.size() && kept[next] == i) return ++next, true;
-    return false;
-  }));
+  const auto k = static_cast<vtkIdType>(kept.size());
+  keptXyz->SetNumberOfTuples(k);
+  keptRgba->SetNumberOfTuples(k);
+  const float* from = xyz->GetPointer(0);
+  const std::uint8_t* colour = rgb->GetPointer(0);
+  float* to = keptXyz->GetPointer(0);
+  std::uint8_t* rgba = keptRgba->GetPointer(0);
+  for (const std::int32_t i : kept) {  // in index order, as drawn before: the order decides depth ties
+    const auto at = static_cast<std::size_t>(i);
+    std::copy_n(from + 3 * at, 3, to);
+    std::copy_n(colour + 3 * at, 3, rgba);
+    rgba[3] = 255;
+    to += 3;
+    rgba += 4;
+  }
+  keptXyz->Modified();
+  keptRgba->Modified();
+  drawn = static_cast<int>(setVertices(verts, static_cast<int>(k), [](int) { return true; }));
+  if (cloud->GetPoints() != keptPoints.Get()) {
+    cloud->SetPoints(keptPoints);
+    cloud->GetPointData()->SetScalars(keptRgba);
+  }
   cloud->Modified();
   culled = true;
 }

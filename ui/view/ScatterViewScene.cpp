@@ -60,6 +60,10 @@ ScatterViewScene::ScatterViewScene(vtkGenericOpenGLRenderWindow* window) : d(std
   d->points->SetData(d->xyz);
   d->rgb->SetNumberOfComponents(3);
   d->rgb->SetName("colors");
+  d->keptXyz->SetNumberOfComponents(3);
+  d->keptPoints->SetData(d->keptXyz);
+  d->keptRgba->SetNumberOfComponents(4);
+  d->keptRgba->SetName("colors");
   d->cloud->SetPoints(d->points);
   d->cloud->SetVerts(d->verts);
   d->cloud->GetPointData()->SetScalars(d->rgb);

@@ -53,6 +53,11 @@ struct ScatterViewScene::Impl {
   vtkNew<vtkFloatArray> xyz;
   vtkNew<vtkUnsignedCharArray> rgb;
   vtkNew<vtkPoints> points;
+  // What culling keeps, copied out: the cloud then uploads only these points, not all of them
+  // with an index list. RGBA, which VTK draws without converting.
+  vtkNew<vtkFloatArray> keptXyz;
+  vtkNew<vtkUnsignedCharArray> keptRgba;
+  vtkNew<vtkPoints> keptPoints;
   vtkNew<vtkCellArray> verts;
   vtkNew<vtkPolyData> cloud;
   vtkNew<vtkPolyDataMapper> cloudMapper;
