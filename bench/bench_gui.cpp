@@ -47,7 +47,7 @@ using centroid::ui::ScatterView;
 
 namespace {
 
-constexpr double kScrubTargetMs = 5, kFrameTargetMs = 25, kFrameRatioTarget = 1.10;
+constexpr double kScrubTargetMs = 5, kFrameTargetMs = 16, kFrameRatioTarget = 1.10;  // 16 ms: issue 11
 constexpr double kOpenTargetMs = 300, kStallTargetMs = 50, kProbeMs = 10, kMemoryTargetMiB = 1536;
 constexpr int kRunEpochs = 100;
 
