@@ -6,11 +6,13 @@
 #include <vtkPointData.h>
 #include <vtkProperty.h>
 
+#include <QOpenGLContext>
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <string>
 
+#include "ui/view/GLSupport.h"
 #include "ui/view/ScatterViewSceneImpl.h"
 
 namespace centroid::ui {
@@ -50,13 +52,8 @@ void ScatterViewScene::Impl::drawAllVisible() {
 
 bool ScatterViewScene::Impl::softwareRenderer() {
   if (software < 0) {
-    auto* gl = vtkOpenGLRenderWindow::SafeDownCast(window);
-    const std::string name = gl && gl->GetState() ? gl->GetState()->GetRenderer() : std::string();
-    if (name.empty()) return false;  // no context yet: ask again next time
-    software = (name.find("llvmpipe") != std::string::npos || name.find("softpipe") != std::string::npos ||
-                name.find("swrast") != std::string::npos || name.find("SWR") != std::string::npos)
-                   ? 1
-                   : 0;
+    if (!QOpenGLContext::currentContext()) return false;  // no context yet: ask again next time
+    software = softwareOpenGL() ? 1 : 0;
   }
   return software == 1;
 }

@@ -2,6 +2,8 @@
 // native OpenGL window in place of the guide's QOpenGLWidget.
 #include "ui/view/VtkOpenGLWidget.h"
 
+#include "ui/view/GLSupport.h"
+
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkGenericRenderWindowInteractor.h>
@@ -12,7 +14,6 @@
 #include <vtkOpenGLState.h>
 #include <vtkPointData.h>
 #include <vtkUnsignedCharArray.h>
-#include <vtkWindowToImageFilter.h>
 
 #include <QElapsedTimer>
 #include <QGuiApplication>
@@ -75,16 +76,20 @@ struct VtkOpenGLWidget::Impl {
   bool renderedSinceSwap = false;  // vtkFrameSwapped reports only frames VTK rendered
   QSize lastSurfaceSize;           // device pixels at the last paint: resizeGL when it changes
   double lastRenderMs = 0;
-  int wheelAccumulator = 0;  // touchpads send fractions of a 120-unit notch
+  bool readback = false;  // frames are read back and painted by the widget (see choosePresentation)
+  std::unique_ptr<QOffscreenSurface> offscreen;
+  std::vector<unsigned char> pixels;  // the last frame's raw rows
+  QImage shown;                       // the last frame, as the widget paints it
+  int wheelAccumulator = 0;           // touchpads send fractions of a 120-unit notch
 
   // VTK calls MakeCurrent many times per frame: make our context current on our window.
   void onMakeCurrent(vtkObject*, unsigned long, void*) {
-    if (context && surface) context->makeCurrent(surface);
+    if (context && glSurface()) context->makeCurrent(glSurface());
   }
   void onIsCurrent(vtkObject*, unsigned long, void* callData) {
     QOpenGLContext* current = QOpenGLContext::currentContext();
     *static_cast<bool*>(callData) =
-        current && current == context.get() && surface && current->surface() == surface;
+        current && current == context.get() && glSurface() && current->surface() == glSurface();
   }
   // A frame VTK finished outside our paint (an export, say) must still reach the screen.
   void onFrame(vtkObject*, unsigned long, void*) {
@@ -102,7 +107,33 @@ struct VtkOpenGLWidget::Impl {
     QCoreApplication::postEvent(surface, new QEvent(QEvent::UpdateRequest));
   }
 
-  QSize surfaceDeviceSize() const { return devicePixels(surface->size(), surface->devicePixelRatio()); }
+  QSize surfaceDeviceSize() const {
+    return readback ? self->deviceSize() : devicePixels(surface->size(), surface->devicePixelRatio());
+  }
+  // Where the context is made current: the native window, or, when frames are read back,
+  // an offscreen surface (the native window is hidden then).
+  QSurface* glSurface() const {
+    return readback ? static_cast<QSurface*>(offscreen.get()) : static_cast<QSurface*>(surface);
+  }
+
+  // Under a CPU rasteriser, blitting the frame into the window and swapping costs more than
+  // reading it back and painting it as an image (2.5 + 0.6 ms against 0.7 + 0.5 ms for a
+  // 900 x 700 view; docs/benchmarks.md). CENTROID_PRESENT=window or =readback overrides.
+  void choosePresentation() {
+    const QByteArray forced = qgetenv("CENTROID_PRESENT");
+    if (forced == "window" || (forced != "readback" && !softwareOpenGL())) return;
+    offscreen = std::make_unique<QOffscreenSurface>(surface->screen());
+    offscreen->setFormat(context->format());
+    offscreen->create();
+    if (!offscreen->isValid() || !context->makeCurrent(offscreen.get())) {
+      offscreen.reset();
+      context->makeCurrent(surface);
+      return;
+    }
+    readback = true;
+    container->hide();  // the widget paints the frames itself
+    self->setAttribute(Qt::WA_OpaquePaintEvent);
+  }
 
   // The context is made on the first paint of an exposed window; VTK is initialised in it.
   bool ensureContext() {
@@ -115,6 +146,7 @@ struct VtkOpenGLWidget::Impl {
       context.reset();
       return false;
     }
+    choosePresentation();
     self->initializeGL();
     lastSurfaceSize = surfaceDeviceSize();
     return glReady;
@@ -123,15 +155,16 @@ struct VtkOpenGLWidget::Impl {
   // Renders when a render is pending, then shows VTK's frame and swaps.
   void paintNow() {
     paintQueued = false;
-    if (!surface || !surface->isExposed() || !ensureContext()) return;
-    if (!context->makeCurrent(surface)) return;
+    if (!surface || !(readback ? self->isVisible() : surface->isExposed()) || !ensureContext()) return;
+    if (!context->makeCurrent(glSurface())) return;
     const QSize size = surfaceDeviceSize();
     if (size != lastSurfaceSize) {
       lastSurfaceSize = size;
       self->resizeGL(size.width(), size.height());
     }
     self->paintGL();
-    context->swapBuffers(surface);
+    if (readback) self->repaint();  // paints and flushes the frame read back in paintGL
+    else context->swapBuffers(surface);
     if (renderedSinceSwap) {
       renderedSinceSwap = false;
       emit self->vtkFrameSwapped();
@@ -140,6 +173,11 @@ struct VtkOpenGLWidget::Impl {
 
   // Shows VTK's last frame in the window's framebuffer (paintGL's second half).
   void blitToSurface() {
+    if (readback) {
+      if (!readRenderFramebuffer(window, pixels, shown)) shown = QImage();
+      shown.setDevicePixelRatio(self->devicePixelRatioF());
+      return;
+    }
     vtkOpenGLState* state = window->GetState();
     const QSize dev = surfaceDeviceSize();
     state->vtkglBindFramebuffer(GL_DRAW_FRAMEBUFFER, context->defaultFramebufferObject());
@@ -182,7 +220,7 @@ struct VtkOpenGLWidget::Impl {
 
   void releaseGL() {
     if (!glReady) return;
-    context->makeCurrent(surface);
+    context->makeCurrent(glSurface());
     window->Finalize();
     window->SetReadyForRendering(false);
     context->doneCurrent();
@@ -191,24 +229,9 @@ struct VtkOpenGLWidget::Impl {
 
   // VTK's framebuffer as an image: what the last Render() drew, rows top-down.
   QImage readFrame() {
-    vtkNew<vtkWindowToImageFilter> grab;
-    grab->SetInput(window);
-    grab->ReadFrontBufferOff();  // VTK's render framebuffer: what Render() just drew
-    grab->ShouldRerenderOff();
-    grab->SetInputBufferTypeToRGB();
-    grab->Update();
-    vtkImageData* pixels = grab->GetOutput();
-    int dims[3];
-    pixels->GetDimensions(dims);
-    auto* rgb = vtkUnsignedCharArray::SafeDownCast(pixels->GetPointData()->GetScalars());
-    if (!rgb || dims[0] <= 0 || dims[1] <= 0) return {};
-    const int w = dims[0], h = dims[1];
-    QImage image(w, h, QImage::Format_RGB888);
-    const unsigned char* src = rgb->GetPointer(0);
-    for (int y = 0; y < h; ++y)  // VTK's rows run bottom-up
-      std::memcpy(image.scanLine(h - 1 - y), src + static_cast<std::size_t>(y) * w * 3,
-                  static_cast<std::size_t>(w) * 3);
-    return image;
+    std::vector<unsigned char> raw;
+    QImage image;
+    return readRenderFramebuffer(window, raw, image) ? image : QImage();
   }
 
   void forwardMouse(QMouseEvent* e, unsigned long event) {
@@ -240,40 +263,6 @@ bool VtkOpenGLWidget::Surface::event(QEvent* e) {
     case QEvent::KeyRelease: QCoreApplication::sendEvent(owner_, e); return true;
     default: return QWindow::event(e);
   }
-}
-
-QSurfaceFormat VtkOpenGLWidget::surfaceFormat() {
-  QSurfaceFormat fmt;
-  fmt.setRenderableType(QSurfaceFormat::OpenGL);
-  fmt.setVersion(3, 2);
-  fmt.setProfile(QSurfaceFormat::CoreProfile);
-  fmt.setSwapBehavior(QSurfaceFormat::DoubleBuffer);
-  fmt.setRedBufferSize(8);
-  fmt.setGreenBufferSize(8);
-  fmt.setBlueBufferSize(8);
-  fmt.setAlphaBufferSize(0);  // an opaque window: nothing to blend with what lies behind it
-  fmt.setDepthBufferSize(24);
-  fmt.setStencilBufferSize(0);
-  fmt.setSamples(0);  // VTK renders into its own framebuffer; see the header on multisampling
-  return fmt;
-}
-
-void VtkOpenGLWidget::installDefaultSurfaceFormat() { QSurfaceFormat::setDefaultFormat(surfaceFormat()); }
-
-bool VtkOpenGLWidget::openGlAvailable() {
-  // Qt 6.4's OpenGL windows crash on these platforms even when a context can be created.
-  const QString platform = QGuiApplication::platformName();
-  if (platform == "offscreen" || platform == "minimal" || platform == "minimalegl") return false;
-  if (qEnvironmentVariableIsSet("CENTROID_NO_3D")) return false;
-  QOpenGLContext context;
-  context.setFormat(QSurfaceFormat::defaultFormat());
-  if (!context.create()) return false;
-  QOffscreenSurface surface;
-  surface.setFormat(context.format());
-  surface.create();
-  const bool ok = surface.isValid() && context.makeCurrent(&surface);
-  if (ok) context.doneCurrent();
-  return ok;
 }
 
 VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QWidget(parent), d(std::make_unique<Impl>(this)) {
@@ -322,6 +311,8 @@ vtkRenderWindowInteractor* VtkOpenGLWidget::interactor() const { return d->inter
 double VtkOpenGLWidget::lastVtkRenderMs() const { return d->lastRenderMs; }
 bool VtkOpenGLWidget::hasGLContext() const { return d->glReady && d->context && d->context->isValid(); }
 
+bool VtkOpenGLWidget::presentsByReadback() const { return d->readback; }
+
 QSize VtkOpenGLWidget::deviceSize() const { return devicePixels(size(), devicePixelRatioF()); }
 
 void VtkOpenGLWidget::requestRender() {
@@ -330,7 +321,7 @@ void VtkOpenGLWidget::requestRender() {
 }
 
 bool VtkOpenGLWidget::withVtkContext(const std::function<void()>& work) {
-  if (!hasGLContext() || !d->context->makeCurrent(d->surface)) return false;
+  if (!hasGLContext() || !d->context->makeCurrent(d->glSurface())) return false;
   vtkOpenGLState* state = d->window->GetState();
   state->Reset();
   state->Push();
@@ -368,26 +359,13 @@ QImage VtkOpenGLWidget::grabFramebuffer() {
   // what the screen is about to show first.
   const int* size = d->window->GetSize();
   if (d->renderPending || QSize(size[0], size[1]) != deviceSize()) d->paintNow();
-  if (!hasGLContext() || !d->context->makeCurrent(d->surface)) return {};
+  if (!hasGLContext() || !d->context->makeCurrent(d->glSurface())) return {};
   vtkOpenGLState* state = d->window->GetState();
   state->Reset();
   state->Push();
   QImage image = d->readFrame();
   state->Pop();
   if (!image.isNull()) image.setDevicePixelRatio(devicePixelRatioF());
-  return image;
-}
-
-QImage VtkOpenGLWidget::grabWithViews(QWidget* top) {
-  QImage image = top->grab().toImage();
-  QPainter painter(&image);
-  QList<VtkOpenGLWidget*> views = top->findChildren<VtkOpenGLWidget*>();
-  if (auto* self = qobject_cast<VtkOpenGLWidget*>(top)) views.prepend(self);
-  for (VtkOpenGLWidget* view : views) {
-    if (!view->isVisible() || (view != top && !view->isVisibleTo(top))) continue;
-    const QImage frame = view->grabFramebuffer();
-    if (!frame.isNull()) painter.drawImage(QRect(view->mapTo(top, QPoint(0, 0)), view->size()), frame);
-  }
   return image;
 }
 
@@ -428,6 +406,18 @@ void VtkOpenGLWidget::paintGL() {
   }
   d->blitToSurface();
   state->Pop();
+}
+
+void VtkOpenGLWidget::paintEvent(QPaintEvent*) {
+  if (!d->readback) return;  // the native window shows the frames
+  QPainter painter(this);
+  if (!d->shown.isNull()) painter.drawImage(QPoint(0, 0), d->shown);
+  if (d->shown.isNull() || d->shown.size() != deviceSize()) requestRender();  // resized, or none yet
+}
+
+void VtkOpenGLWidget::resizeEvent(QResizeEvent* e) {
+  QWidget::resizeEvent(e);
+  if (d->readback) requestRender();
 }
 
 void VtkOpenGLWidget::mousePressEvent(QMouseEvent* e) {

@@ -18,7 +18,9 @@ namespace centroid::ui {
 // guide "vtk-in-qt6"). VTK renders into its own framebuffer and each frame is blitted straight
 // into a native OpenGL window (a QWindow in QWidget::createWindowContainer), which swaps on
 // its own: unlike a QOpenGLWidget, the rest of the window is not composited again with
-// OpenGL for every frame (docs/benchmarks.md, "3-D view", has the figures).
+// OpenGL for every frame (docs/benchmarks.md, "3-D view", has the figures). Where OpenGL is a
+// CPU rasteriser (llvmpipe), the native window stays hidden instead: each frame is read back
+// and the widget paints it as an image, which costs less than the blit and swap there.
 // All rendering happens in one place so it can be timed and coalesced: requestRender() marks
 // a render as pending, interactor renders are redirected to it.
 //
@@ -53,6 +55,9 @@ class VtkOpenGLWidget : public QWidget {
   double lastVtkRenderMs() const;
   // True once the context exists and VTK is initialised in it (renders and exports need it).
   bool hasGLContext() const;
+  // True when frames are read back and painted by the widget instead of swapped in the native
+  // window (chosen with the context: CPU rasterisers, or CENTROID_PRESENT=readback).
+  bool presentsByReadback() const;
   // Runs work with our context current and VTK's GL state cache saved and restored, for
   // VTK calls outside a paint (offscreen exports). Returns false, without running work,
   // when there is no context yet. Schedules a fresh render afterwards.
@@ -77,6 +82,8 @@ class VtkOpenGLWidget : public QWidget {
   virtual void initializeGL();
   virtual void resizeGL(int w, int h);
   virtual void paintGL();
+  void paintEvent(QPaintEvent* e) override;    // only when frames are read back
+  void resizeEvent(QResizeEvent* e) override;  // idem: a new size needs a new frame
   void mousePressEvent(QMouseEvent* e) override;
   void mouseReleaseEvent(QMouseEvent* e) override;
   void mouseMoveEvent(QMouseEvent* e) override;
