@@ -7,13 +7,10 @@
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkGenericRenderWindowInteractor.h>
-#include <vtkImageData.h>
 #include <vtkInteractorStyleTrackballCamera.h>
 #include <vtkNew.h>
 #include <vtkOpenGLFramebufferObject.h>
 #include <vtkOpenGLState.h>
-#include <vtkPointData.h>
-#include <vtkUnsignedCharArray.h>
 
 #include <QElapsedTimer>
 #include <QGuiApplication>
@@ -26,7 +23,6 @@
 #include <QWheelEvent>
 #include <QWindow>
 #include <cmath>
-#include <cstring>
 
 namespace centroid::ui {
 
@@ -152,7 +148,8 @@ struct VtkOpenGLWidget::Impl {
     return glReady;
   }
 
-  // Renders when a render is pending, then shows VTK's frame and swaps.
+  // Renders when a render is pending, then shows VTK's frame: swapped in the native window, or
+  // read back and painted by the widget.
   void paintNow() {
     paintQueued = false;
     if (!surface || !(readback ? self->isVisible() : surface->isExposed()) || !ensureContext()) return;
@@ -171,8 +168,9 @@ struct VtkOpenGLWidget::Impl {
     }
   }
 
-  // Shows VTK's last frame in the window's framebuffer (paintGL's second half).
-  void blitToSurface() {
+  // paintGL's second half: VTK's last frame into the native window's framebuffer, or, when
+  // frames are read back, into the image the widget paints.
+  void showFrame() {
     if (readback) {
       if (!readRenderFramebuffer(window, pixels, shown)) shown = QImage();
       shown.setDevicePixelRatio(self->devicePixelRatioF());
@@ -280,7 +278,7 @@ VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QWidget(parent), d(std::make
   w.SetReadyForRendering(false);  // no context until the first paint
   w.SetFrameBlitModeToNoBlit();   // paintGL blits into the window's framebuffer itself
   w.SetMultiSamples(0);
-  w.SwapBuffersOff();  // no copy into VTK's display framebuffer: blitToSurface reads the render one
+  w.SwapBuffersOff();  // no copy into VTK's display framebuffer: showFrame reads the render one
   w.SetOwnContext(false);
   d->windowObservers = {
       w.AddObserver(vtkCommand::WindowMakeCurrentEvent, d.get(), &Impl::onMakeCurrent),
@@ -404,15 +402,17 @@ void VtkOpenGLWidget::paintGL() {
     d->inPaint = false;
     d->renderedSinceSwap = true;
   }
-  d->blitToSurface();
+  d->showFrame();
   state->Pop();
 }
 
 void VtkOpenGLWidget::paintEvent(QPaintEvent*) {
   if (!d->readback) return;  // the native window shows the frames
   QPainter painter(this);
-  if (!d->shown.isNull()) painter.drawImage(QPoint(0, 0), d->shown);
-  if (d->shown.isNull() || d->shown.size() != deviceSize()) requestRender();  // resized, or none yet
+  if (d->shown.isNull()) painter.fillRect(rect(), palette().window());  // no frame could be read
+  else painter.drawImage(QPoint(0, 0), d->shown);
+  if (!d->shown.isNull() && d->shown.size() != deviceSize()) d->renderPending = true;  // resized
+  if (d->renderPending) d->schedulePaint();  // e.g. asked for while the widget was hidden
 }
 
 void VtkOpenGLWidget::resizeEvent(QResizeEvent* e) {
