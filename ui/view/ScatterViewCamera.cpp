@@ -1,7 +1,6 @@
 // Camera, clipping and occlusion culling of the scatter view's scene.
 #include <vtkCamera.h>
 #include <vtkMatrix4x4.h>
-#include <vtkOpenGLRenderWindow.h>
 #include <vtkOpenGLState.h>
 #include <vtkPointData.h>
 #include <vtkProperty.h>
@@ -10,7 +9,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <string>
 
 #include "ui/view/GLSupport.h"
 #include "ui/view/ScatterViewSceneImpl.h"
@@ -59,15 +57,13 @@ bool ScatterViewScene::Impl::softwareRenderer() {
 }
 
 // Runs with the final camera of this frame, just before the cloud layer draws.
-void ScatterViewScene::Impl::cull() {
+void ScatterViewScene::Impl::cull(const double m[16]) {
   const int n = static_cast<int>(xyz->GetNumberOfTuples());
   if (!cullingEnabled || n < kCullMinPoints || !softwareRenderer()) {
     if (culled) drawAllVisible();
     return;
   }
   const int* size = window->GetSize();
-  double m[16];
-  worldToViewMatrix(cloudLayer, aspectOf(size), m);
   kept.clear();
   geometry::visiblePoints(xyz->GetPointer(0), n, hidden, m, size[0], size[1],
                           cloudActor->GetProperty()->GetPointSize(), scratch, kept);
@@ -201,12 +197,12 @@ void ScatterViewScene::Impl::onCloudLayerStart(vtkObject*, unsigned long, void*)
   // The interaction style resets the clipping range from layer 0's props only; the
   // centroid layers share this camera, so clip to the box that holds them too.
   cloudLayer->ResetCameraClippingRange(clip.data());
-  cull();
-  syncAxesCamera();
   const int* size = window->GetSize();
   double m[16];
   worldToViewMatrix(cloudLayer, aspectOf(size), m);
+  cull(m);
   labels->place(m, size[0], size[1], window->GetDPI());
+  syncAxesCamera();
 }
 
 void ScatterViewScene::Impl::syncAxesCamera() {
@@ -220,6 +216,16 @@ void ScatterViewScene::Impl::syncAxesCamera() {
   cam->SetViewUp(main->GetViewUp());
   cam->SetParallelScale(0.95);
   cam->SetClippingRange(1, 10);
+  // The inset's viewport in pixels (VTK rounds it so) and its camera's projection for it.
+  const int* size = window->GetSize();
+  const double* vp = axesInset->GetViewport();
+  const int w =
+      static_cast<int>(std::lround(vp[2] * size[0])) - static_cast<int>(std::lround(vp[0] * size[0]));
+  const int h =
+      static_cast<int>(std::lround(vp[3] * size[1])) - static_cast<int>(std::lround(vp[1] * size[1]));
+  double m[16];
+  worldToViewMatrix(axesInset, static_cast<double>(w) / std::max(1, h), m);
+  axisLabels->place(m, w, h, window->GetDPI());
 }
 
 }  // namespace centroid::ui

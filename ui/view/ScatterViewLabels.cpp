@@ -24,9 +24,6 @@
 #include "ui/view/Palette.h"
 
 namespace centroid::ui {
-namespace {
-constexpr int kFont = 12;  // points; VTK scales by the window DPI
-}  // namespace
 
 struct ScatterViewLabels::Impl {
   vtkNew<vtkTextProperty> text;
@@ -48,18 +45,19 @@ struct ScatterViewLabels::Impl {
   void rebuild(int windowDpi);
 };
 
-ScatterViewLabels::ScatterViewLabels(vtkRenderer* overlay) : d(std::make_unique<Impl>()) {
+ScatterViewLabels::ScatterViewLabels(vtkRenderer* renderer, const Style& style)
+    : d(std::make_unique<Impl>()) {
   vtkTextProperty* p = d->text;
   p->SetFontFamilyToArial();
-  p->SetFontSize(kFont);
-  p->BoldOn();
+  p->SetFontSize(style.fontSize);
+  p->SetBold(style.bold);
   p->ShadowOff();
   p->SetJustificationToLeft();
   p->SetVerticalJustificationToBottom();
   const QColor fg = palette::foreground(), bg = palette::background();
   p->SetColor(fg.redF(), fg.greenF(), fg.blueF());
   p->SetBackgroundColor(bg.redF(), bg.greenF(), bg.blueF());
-  p->SetBackgroundOpacity(0.8);  // readable over a dense cloud
+  p->SetBackgroundOpacity(style.backgroundOpacity);
 
   d->texture->SetInputData(d->atlas);
   d->texture->InterpolateOff();  // texels land on pixels one to one
@@ -73,7 +71,7 @@ ScatterViewLabels::ScatterViewLabels(vtkRenderer* overlay) : d(std::make_unique<
   d->actor->SetMapper(d->mapper);
   d->actor->SetTexture(d->texture);
   d->actor->SetVisibility(false);
-  overlay->AddViewProp(d->actor);
+  renderer->AddViewProp(d->actor);
 }
 
 ScatterViewLabels::~ScatterViewLabels() = default;

@@ -110,29 +110,20 @@ ScatterViewScene::ScatterViewScene(vtkGenericOpenGLRenderWindow* window) : d(std
   d->note->GetTextProperty()->SetLineSpacing(1.2);
   d->topLayer->AddViewProp(d->epoch);
   d->topLayer->AddViewProp(d->note);
-  d->labels = std::make_unique<ScatterViewLabels>(d->topLayer);
+  d->labels = std::make_unique<ScatterViewLabels>(
+      d->topLayer, ScatterViewLabels::Style{12, true, 0.8});  // the panel: readable over a dense cloud
   d->legend = std::make_unique<ScatterViewLegend>(d->topLayer);
 
   // Orientation inset: its own camera, turned with the main one before each frame. The axis
-  // names are billboards at the tips rather than vtkAxesActor's captions, whose leader and
-  // text rebuild cost 6-7 ms of every frame the camera moves (docs/benchmarks.md).
+  // names are labels at the tips rather than vtkAxesActor's captions, whose leader and text
+  // rebuild cost 6-7 ms of every frame the camera moves (docs/benchmarks.md).
   d->axes->SetShaftTypeToLine();
   d->axes->SetNormalizedTipLength(0.22, 0.22, 0.22);
   d->axes->AxisLabelsOff();
   d->axesInset->AddActor(d->axes);
-  for (std::size_t k = 0; k < d->axisLabels.size(); ++k) {
-    vtkBillboardTextActor3D* label = d->axisLabels[k];
-    double tip[3] = {0, 0, 0};
-    tip[k] = 1;
-    label->SetPosition(tip);
-    vtkTextProperty* p = label->GetTextProperty();
-    p->SetFontFamilyToArial();
-    p->SetFontSize(kAxisFont);
-    p->SetVerticalJustificationToBottom();
-    setColor(p, palette::foreground());
-    label->ForceOpaqueOn();
-    d->axesInset->AddActor(label);
-  }
+  d->axisLabels = std::make_unique<ScatterViewLabels>(d->axesInset, ScatterViewLabels::Style{kAxisFont});
+  const float tips[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+  d->axisLabels->setAnchors(tips, 3);
   d->axesInset->GetActiveCamera()->ParallelProjectionOn();
 }
 
@@ -207,9 +198,7 @@ void ScatterViewScene::setEpochText(const QString& text) { d->epoch->SetInput(te
 void ScatterViewScene::setNote(const QString& text) { d->note->SetInput(text.toStdString().c_str()); }
 
 void ScatterViewScene::setAxisNames(const QString& x, const QString& y, const QString& z) {
-  const QString names[] = {x, y, z};
-  for (std::size_t k = 0; k < d->axisLabels.size(); ++k)
-    d->axisLabels[k]->SetInput(names[k].toStdString().c_str());
+  d->axisLabels->setTexts({x, y, z});
 }
 
 void ScatterViewScene::layout(int width, int height, double scale) {
@@ -223,7 +212,7 @@ void ScatterViewScene::layout(int width, int height, double scale) {
   const int offset = static_cast<int>(std::lround(0.5 * kOutlinePx * scale));
   d->labels->setOffset(offset, offset / 2);
   const int axisOffset = static_cast<int>(std::lround(3 * scale));
-  for (auto& l : d->axisLabels) l->SetDisplayOffset(axisOffset, axisOffset);
+  d->axisLabels->setOffset(axisOffset, axisOffset);
   const double margin = kMarginPx * scale;
   d->epoch->SetPosition(width - margin, height - margin);
   d->note->SetPosition(width - margin, margin);

@@ -4,7 +4,6 @@
 
 #include <vtkActor.h>
 #include <vtkAxesActor.h>
-#include <vtkBillboardTextActor3D.h>
 #include <vtkCellArray.h>
 #include <vtkFloatArray.h>
 #include <vtkIdTypeArray.h>
@@ -18,7 +17,6 @@
 #include <vtkTextActor.h>
 #include <vtkUnsignedCharArray.h>
 
-#include <array>
 #include <memory>
 #include <vector>
 
@@ -75,7 +73,7 @@ struct ScatterViewScene::Impl {
   vtkSmartPointer<vtkTextActor> epoch, note;
   std::unique_ptr<ScatterViewLegend> legend;  // needs topLayer in the window: built in the constructor
   vtkNew<vtkAxesActor> axes;
-  std::array<vtkNew<vtkBillboardTextActor3D>, 3> axisLabels;
+  std::unique_ptr<ScatterViewLabels> axisLabels;  // at the inset's tips
 
   geometry::Bounds fit{-1, 1, -1, 1, -1, 1}, clip{-1, 1, -1, 1, -1, 1};
   int width = 0, height = 0;
@@ -91,7 +89,7 @@ struct ScatterViewScene::Impl {
 
   void onCloudLayerStart(vtkObject*, unsigned long, void*);
   void drawAllVisible();
-  void cull();
+  void cull(const double worldToView[16]);
   bool softwareRenderer();
   void syncAxesCamera();
 };
