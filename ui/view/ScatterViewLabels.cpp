@@ -22,6 +22,7 @@
 #include <cstring>
 
 #include "ui/view/Palette.h"
+#include "ui/view/ScatterViewGeometry.h"
 
 namespace centroid::ui {
 
@@ -160,17 +161,13 @@ void ScatterViewLabels::place(const double m[16], int width, int height, int dpi
   d->actor->SetVisibility(anchored > 0 && width > 0 && height > 0);
   if (anchored == 0) return;
   for (std::size_t i = 0; i < n; ++i) {
-    const float* p = i < anchored ? &d->anchors[3 * i] : nullptr;
-    const double x = p ? p[0] : 0, y = p ? p[1] : 0, z = p ? p[2] : 0;
-    const double w = m[12] * x + m[13] * y + m[14] * z + m[15];
-    const double nz = (m[8] * x + m[9] * y + m[10] * z + m[11]) / w;
     const auto& b = d->boxes[i];
-    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // a label not drawn collapses to a point
-    if (p && w > 0 && nz >= -1 && nz <= 1 && b[2] > 0) {
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0, sx = 0, sy = 0;  // a label not drawn collapses to a point
+    if (i < anchored && b[2] > 0 && geometry::toScreen(m, &d->anchors[3 * i], width, height, sx, sy)) {
       // Whole pixels, so that the texels land on pixels one to one (rounded down, as
       // vtkBillboardTextActor3D does).
-      x0 = std::floor(0.5 * ((m[0] * x + m[1] * y + m[2] * z + m[3]) / w + 1) * width) + d->dx + b[0];
-      y0 = std::floor(0.5 * ((m[4] * x + m[5] * y + m[6] * z + m[7]) / w + 1) * height) + d->dy + b[1];
+      x0 = std::floor(sx) + d->dx + b[0];
+      y0 = std::floor(sy) + d->dy + b[1];
       x1 = x0 + b[2];
       y1 = y0 + b[3];
     }
