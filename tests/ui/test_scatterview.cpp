@@ -334,6 +334,22 @@ class TestScatterView : public QObject {
     QVERIFY(view->cameraIsFinite());
   }
 
+  // The centroid numbers are drawn (dark glyphs on their light panels) and leave with their
+  // centroids: moved far outside the clipping range, no label may remain on screen.
+  void centroidLabelsFollowTheirCentroids() {
+    const EpochFrame near = blobFrame();
+    view->setFrame(near, false);
+    const int withLabels = test::countNear(render(), palette::foreground(), 6);
+    EpochFrame far = near;
+    for (std::size_t i = 0; i + 2 < far.centroids.size(); i += 3) far.centroids[i] = 1e6f;
+    view->setFrame(far, false);
+    const int withoutLabels = test::countNear(render(), palette::foreground(), 6);
+    qInfo("text-coloured pixels: %d with the centroids in view, %d with them far away", withLabels,
+          withoutLabels);
+    QVERIFY2(withLabels - withoutLabels >= 10 * 5,  // ten one-digit labels, about ten core pixels each
+             qPrintable(QStringLiteral("%1 vs %2").arg(withLabels).arg(withoutLabels)));
+  }
+
   void collapseIsExplained() {
     EpochFrame f = blobFrame();
     for (std::size_t i = 0; i < f.assignments.size(); ++i) f.assignments[i] = static_cast<int>(i % 2);
