@@ -269,9 +269,17 @@ void visiblePoints(const float* xyz, int n, const std::vector<std::uint8_t>& hid
   };
   const double coverLo = -half + kSnap - 0.5, coverHi = half - kSnap - 0.5;  // pixels surely covered
   const double touchLo = -half - kSnap - 0.5, touchHi = half + kSnap - 0.5;  // pixels maybe touched
+  // The pixel rectangle [x0, x1] x [y0, y1] of a footprint around (px, py), clipped to the view.
+  struct Rect {
+    int x0, x1, y0, y1;
+  };
+  auto footprint = [&](double px, double py, double lo, double hi) {
+    return Rect{std::max(0, ceilInt(px + lo)), std::min(width - 1, ceilInt(px + hi) - 1),
+                std::max(0, ceilInt(py + lo)), std::min(height - 1, ceilInt(py + hi) - 1)};
+  };
 
   // Pass 1, on points [b, e): project, then the depth buffer from the pixels each point surely
-  // covers. The projection is a loop of its own, free of branches, so that it vectorises.
+  // covers. The projection is a loop of its own, free of branches, which the compiler can vectorise.
   auto occlusion = [&](std::size_t b, std::size_t e, float* depth) {
     std::fill(depth, depth + pixels, std::numeric_limits<float>::infinity());  // nothing surely covers it
     double* __restrict sx = s.x.data();
@@ -296,14 +304,11 @@ void visiblePoints(const float* xyz, int n, const std::vector<std::uint8_t>& hid
         if (hidden[i]) state[i] = kNotDrawn;
     for (std::size_t i = b; i < e; ++i) {
       if (state[i] != kOccluder) continue;
-      const int x0 = std::max(0, ceilInt(sx[i] + coverLo)),
-                x1 = std::min(width - 1, ceilInt(sx[i] + coverHi) - 1);
-      const int y0 = std::max(0, ceilInt(sy[i] + coverLo)),
-                y1 = std::min(height - 1, ceilInt(sy[i] + coverHi) - 1);
+      const Rect r = footprint(sx[i], sy[i], coverLo, coverHi);
       const float d = sz[i];
-      for (int py = y0; py <= y1; ++py) {
+      for (int py = r.y0; py <= r.y1; ++py) {
         float* row = depth + static_cast<std::size_t>(py) * static_cast<std::size_t>(width);
-        for (int px = x0; px <= x1; ++px) row[px] = std::min(row[px], d);
+        for (int px = r.x0; px <= r.x1; ++px) row[px] = std::min(row[px], d);
       }
     }
   };
@@ -315,14 +320,12 @@ void visiblePoints(const float* xyz, int n, const std::vector<std::uint8_t>& hid
       s.visible[i] = 0;
       if (s.state[i] == kNotDrawn) continue;
       // Where the GPU draws it: the position rounded to float, as uploaded.
-      const double qx = static_cast<float>(s.x[i]), qy = static_cast<float>(s.y[i]);
-      const int x0 = std::max(0, ceilInt(qx + touchLo)), x1 = std::min(width - 1, ceilInt(qx + touchHi) - 1);
-      const int y0 = std::max(0, ceilInt(qy + touchLo)), y1 = std::min(height - 1, ceilInt(qy + touchHi) - 1);
-      if (x0 > x1 || y0 > y1) continue;  // entirely off screen
+      const Rect r = footprint(static_cast<float>(s.x[i]), static_cast<float>(s.y[i]), touchLo, touchHi);
+      if (r.x0 > r.x1 || r.y0 > r.y1) continue;  // entirely off screen
       float farthest = -std::numeric_limits<float>::infinity();
-      for (int py = y0; py <= y1; ++py) {
+      for (int py = r.y0; py <= r.y1; ++py) {
         const float* row = depth + static_cast<std::size_t>(py) * static_cast<std::size_t>(width);
-        for (int px = x0; px <= x1; ++px) farthest = std::max(farthest, row[px]);
+        for (int px = r.x0; px <= r.x1; ++px) farthest = std::max(farthest, row[px]);
       }
       s.visible[i] = s.z[i] <= farthest + kDepthTie;  // also true where nothing covers it (infinity)
     }

@@ -5,7 +5,6 @@
 // Private to ui/; VTK types stay in the .cpp.
 #pragma once
 
-#include <QColor>
 #include <QString>
 #include <memory>
 #include <vector>
